@@ -1,0 +1,173 @@
+"""The command line: ``gxsearch index``, ``gxsearch search``, ``gxsearch info``, ``gxsearch serve``.
+
+Thin by design: each command parses its options, calls one library function and prints.
+Exit status: 0 on success (with or without hits), 1 when indexing read nothing, 2 for a bad
+query, a missing index or a locked one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from gxsearch.errors import GxError, IndexMissing
+
+DEFAULT_SEEDS = "seeds"
+
+
+def default_index_dir() -> str:
+    """``$GXSEARCH_INDEX`` or ``index/``."""
+    return os.environ.get("GXSEARCH_INDEX") or "index"
+
+
+def _fail(message: str, code: int = 2):
+    click.echo(f"gxsearch: {message}", err=True)
+    sys.exit(code)
+
+
+index_dir_option = click.option(
+    "--index-dir", type=click.Path(file_okay=False), default=default_index_dir,
+    show_default="$GXSEARCH_INDEX or index/", help="Where the index lives.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="gxsearch")
+def main():
+    """Full-text search over Chinese government information-disclosure annual reports."""
+
+
+def _progress_printer():
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int, path: str) -> None:
+        width = 30
+        filled = width * done // max(total, 1)
+        name = Path(path).name[:40]
+        click.echo(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {name:<40}",
+                   err=True, nl=done == total)
+
+    return show
+
+
+@main.command("index")
+@click.argument("paths", nargs=-1, type=click.Path())
+@index_dir_option
+@click.option("--rebuild", is_flag=True, help="Build a fresh index beside the live one.")
+@click.option("--procs", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Worker processes for analysis.")
+def index_cmd(paths, index_dir, rebuild, procs):
+    """Index report files (.txt, .html) under PATHS (default: seeds/)."""
+    from gxsearch.indexer import index_paths
+
+    try:
+        summary = index_paths(paths or [DEFAULT_SEEDS], index_dir, rebuild=rebuild,
+                              procs=procs, progress=_progress_printer())
+    except GxError as exc:
+        _fail(str(exc))
+    for path, reason in summary["skipped"]:
+        click.echo(f"skipped {path}: {reason}", err=True)
+    if summary["stale_lock"]:
+        click.echo(f"cleared a stale lock left by pid {summary['stale_lock']}", err=True)
+    click.echo(
+        f"{summary['files']} files: {summary['analysed']} indexed, {summary['unchanged']} "
+        f"unchanged, {summary['removed']} removed, {len(summary['skipped'])} skipped; "
+        f"index holds {summary['reports']} reports, {summary['sections']} sections; "
+        f"{summary['seconds']:.1f} s ({'rebuilt' if summary['rebuilt'] else 'updated'} "
+        f"{summary['generation']})"
+    )
+    if summary["files"] and not summary["analysed"] and not summary["unchanged"]:
+        sys.exit(1)
+    if not summary["files"] and summary["skipped"]:
+        sys.exit(1)
+
+
+def json_record(result: dict) -> dict:
+    """The stable ``--json`` contract (also served by ``/api/search``)."""
+    keys = ("report_id", "section_id", "title", "heading", "district", "province", "year",
+            "topics", "snippet", "url")
+    return {
+        "query": result["query"],
+        "total": result["total"],
+        "hits": [{k: hit[k] for k in keys} for hit in result["hits"]],
+        "facets": {field: {row["value"]: row["count"] for row in rows}
+                   for field, rows in result["facets"].items()},
+    }
+
+
+@main.command("search")
+@click.argument("query")
+@index_dir_option
+@click.option("--district", "districts", multiple=True, help="Only this district (repeatable).")
+@click.option("--year", "years", multiple=True, help="A year or a range: 2017, 2016-2018.")
+@click.option("--topic", "topics", multiple=True, help="Only this topic (repeatable).")
+@click.option("--province", "provinces", multiple=True, help="Only this province.")
+@click.option("--sort", type=click.Choice(["relevance", "year"]), default="relevance")
+@click.option("--limit", type=click.IntRange(0), default=10, show_default=True,
+              help="How many hits; 0 for all.")
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON record.")
+def search_cmd(query, index_dir, districts, years, topics, provinces, sort, limit, as_json):
+    """Search the index for QUERY."""
+    from gxsearch.search import open_index, search
+
+    try:
+        result = search(open_index(index_dir), query, districts=districts, years=years,
+                        topics=topics, provinces=provinces, sort=sort, per_page=limit)
+    except GxError as exc:
+        _fail(str(exc))
+    if as_json:
+        click.echo(json.dumps(json_record(result), ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{result['total']} sections ({result['elapsed_ms']:.0f} ms)")
+    for hit in result["hits"]:
+        year = hit["year"] or "?"
+        click.echo(f"\n{hit['title']} [{hit['district'] or '?'} {year}] {hit['url']}")
+        if hit["heading"]:
+            click.echo(f"  {hit['heading']}")
+        click.echo(f"  {hit['snippet_text']}")
+        if hit["topics"]:
+            click.echo(f"  主题: {'、'.join(hit['topics'])}")
+
+
+@main.command("info")
+@index_dir_option
+def info_cmd(index_dir):
+    """Show what the index holds."""
+    from gxsearch.search import index_info, open_index
+
+    try:
+        info = index_info(open_index(index_dir))
+    except GxError as exc:
+        _fail(str(exc))
+    click.echo(f"index: {info['path']} ({info['generation']})")
+    click.echo(f"reports: {info['reports']}")
+    click.echo(f"sections: {info['sections']}")
+    click.echo(f"last build: {info['built']}")
+    click.echo("years: " + ", ".join(f"{y} ({n})" for y, n in info["years"]))
+
+
+@main.command("serve")
+@index_dir_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+def serve_cmd(index_dir, host, port):
+    """Serve the search page (builds the index from seeds/ first if there is none)."""
+    from gxsearch.indexer import current_generation, index_paths
+
+    try:
+        current_generation(index_dir)
+    except IndexMissing:
+        click.echo(f"no index at {index_dir}: building one from {DEFAULT_SEEDS}/ first", err=True)
+        try:
+            summary = index_paths([DEFAULT_SEEDS], index_dir)
+        except GxError as exc:
+            _fail(str(exc))
+        click.echo(f"indexed {summary['reports']} reports, {summary['sections']} sections",
+                   err=True)
+    from gxsearch.web import serve
+
+    serve(index_dir, host=host, port=port)

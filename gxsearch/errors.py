@@ -1,0 +1,25 @@
+"""The small hierarchy of errors gxsearch raises; each carries a message a person can act on."""
+
+
+class GxError(Exception):
+    """Base of every error gxsearch raises on purpose."""
+
+
+class BadQuery(GxError):
+    """The query cannot be understood (unbalanced quote, lone operator, too long, ...)."""
+
+
+class IndexMissing(GxError):
+    """There is no index at the given directory."""
+
+
+class IndexLocked(GxError):
+    """Another indexer holds the lock on the index directory."""
+
+
+class ReadError(GxError):
+    """A report file cannot be read (binary, undecodable, empty, ...)."""
+
+
+class NotFound(GxError):
+    """A report or section id does not exist in the index."""

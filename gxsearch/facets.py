@@ -1,0 +1,224 @@
+"""Presentation records derived from a search result, shared by the web front end and the CLI.
+
+The web templates only print what this module computes: facet values with their toggle URLs,
+the chosen filters with their removal URLs, pagination and sort links, hits grouped by report,
+and the machine formats (the JSON record the CLI's ``--json`` prints, CSV rows). Keeping URL
+arithmetic here makes it unit-testable without Flask.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from urllib.parse import quote, urlencode
+
+FACET_FIELDS = ("district", "year", "topic", "province")
+LABELS = {"district": "地区", "year": "年份", "topic": "主题", "province": "省份"}
+SORTS = {"relevance": "相关度", "year": "年份"}
+#: Facet values shown before the rest are folded under "更多".
+TOP_VALUES = 12
+CSV_COLUMNS = ("title", "heading", "district", "province", "year", "topics", "snippet_text",
+               "url")
+#: Spreadsheet programs evaluate cells starting with these (CSV formula injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    """What a search request asks for, as parsed from the URL."""
+
+    q: str = ""
+    filters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    sort: str = "relevance"
+    page: int = 1
+
+    def is_empty(self) -> bool:
+        return not self.q.strip() and not any(self.filters.values())
+
+    def items(self) -> list[tuple[str, str]]:
+        """Query-string pairs; defaults are left out so URLs stay short."""
+        pairs = [("q", self.q)] if self.q else []
+        for name in FACET_FIELDS:
+            pairs += [(name, v) for v in self.filters.get(name, ())]
+        if self.sort != "relevance":
+            pairs.append(("sort", self.sort))
+        if self.page > 1:
+            pairs.append(("page", str(self.page)))
+        return pairs
+
+    def url(self, path: str = "/search") -> str:
+        pairs = self.items()
+        return f"{path}?{urlencode(pairs)}" if pairs else path
+
+    def with_filter(self, name: str, value: str, on: bool) -> SearchParams:
+        """A copy with ``name=value`` added or removed, back on page 1.
+
+        Removing also strips ``name:value`` written in the query text, because the search API
+        reports such filters as effective and a person expects the ✕ to drop them too.
+        """
+        current = tuple(v for v in self.filters.get(name, ()) if v != value)
+        q = self.q
+        if on:
+            current += (value,)
+        else:
+            q = strip_filter(q, name, value)
+        return replace(self, q=q, filters={**self.filters, name: current}, page=1)
+
+
+def parse_params(args) -> SearchParams:
+    """Parse a Werkzeug ``MultiDict`` (or any mapping with ``getlist``) leniently."""
+    filters = {}
+    for name in FACET_FIELDS:
+        values = []
+        for v in args.getlist(name):
+            v = v.strip()
+            if v and v not in values:
+                values.append(v)
+        filters[name] = tuple(values)
+    sort = args.get("sort", "relevance")
+    try:
+        page = max(1, min(int(args.get("page", "1")), 10_000))
+    except ValueError:
+        page = 1
+    return SearchParams(q=args.get("q", "").strip(), filters=filters,
+                        sort=sort if sort in SORTS else "relevance", page=page)
+
+
+def strip_filter(q: str, name: str, value: str) -> str:
+    """Remove ``name:value`` (or ``name:"value"``) tokens from query text ``q``."""
+    v = re.escape(value)
+    pattern = rf'(?<!\S){re.escape(name)}:(?:"{v}"|{v})(?!\S)'
+    return re.sub(r"\s+", " ", re.sub(pattern, " ", q)).strip()
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    count: int
+    selected: bool
+    url: str
+
+
+@dataclass(frozen=True)
+class Facet:
+    name: str
+    label: str
+    values: list[FacetValue]
+    more: list[FacetValue]
+
+
+@dataclass(frozen=True)
+class ChosenFilter:
+    name: str
+    label: str
+    value: str
+    remove_url: str
+
+
+def facet_groups(result: Mapping, params: SearchParams) -> list[Facet]:
+    """One ``Facet`` per field; clicking a value toggles it as a filter."""
+    groups = []
+    for name in FACET_FIELDS:
+        values = [
+            FacetValue(str(f["value"]), int(f["count"]), bool(f["selected"]),
+                       params.with_filter(name, str(f["value"]), not f["selected"]).url())
+            for f in result.get("facets", {}).get(name, [])
+        ]
+        if not values:
+            continue
+        # Selected values always stay visible, whatever their rank.
+        top = values[:TOP_VALUES]
+        more = [v for v in values[TOP_VALUES:] if not v.selected]
+        top += [v for v in values[TOP_VALUES:] if v.selected]
+        groups.append(Facet(name, LABELS[name], top, more))
+    return groups
+
+
+def chosen_filters(result: Mapping, params: SearchParams) -> list[ChosenFilter]:
+    """The effective filters (URL and query text alike), each with a URL that removes it."""
+    effective = result.get("filters") or params.filters
+    return [
+        ChosenFilter(name, LABELS[name], str(v), params.with_filter(name, str(v), False).url())
+        for name in FACET_FIELDS for v in effective.get(name, ())
+    ]
+
+
+def sort_links(params: SearchParams) -> list[dict]:
+    return [{"value": key, "label": label, "selected": params.sort == key,
+             "url": replace(params, sort=key, page=1).url()} for key, label in SORTS.items()]
+
+
+def page_links(result: Mapping, params: SearchParams, window: int = 2) -> dict:
+    """Previous/next links and a window of page numbers around the current one."""
+    pages, page = int(result.get("pages") or 0), int(result.get("page") or params.page)
+
+    def link(n):
+        return replace(params, page=n).url()
+
+    numbers = range(max(1, page - window), min(pages, page + window) + 1)
+    return {
+        "pages": pages, "page": page,
+        "prev": link(page - 1) if page > 1 else None,
+        "next": link(page + 1) if page < pages else None,
+        "numbers": [{"n": n, "url": link(n), "current": n == page} for n in numbers],
+    }
+
+
+def hit_link(hit: Mapping, q: str) -> str:
+    """The deep link of a hit with ``?q=`` added, so the report page highlights the terms."""
+    path, _, anchor = hit["url"].partition("#")
+    if q:
+        path += "?q=" + quote(q, safe="")
+    return f"{path}#{anchor}" if anchor else path
+
+
+def group_hits(hits: Iterable[Mapping], q: str = "") -> list[dict]:
+    """Consecutive hits of the same report grouped under one title (ranking order is kept)."""
+    groups: list[dict] = []
+    for hit in hits:
+        if not groups or groups[-1]["report_id"] != hit["report_id"]:
+            groups.append({
+                "report_id": hit["report_id"], "title": hit["title"],
+                "district": hit.get("district", ""), "province": hit.get("province", ""),
+                "year": hit.get("year"), "url": hit_link({"url": hit["url"].split("#")[0]}, q),
+                "hits": [],
+            })
+        groups[-1]["hits"].append({**hit, "link": hit_link(hit, q)})
+    return groups
+
+
+def json_record(result: Mapping) -> dict:
+    """The machine-readable record of a search (``--json`` in the CLI, ``/api/search``)."""
+    keys = ("report_id", "section_id", "title", "heading", "district", "province", "year",
+            "topics", "snippet", "url")
+    return {
+        "query": result.get("query", ""),
+        "total": result.get("total", 0),
+        "hits": [{k: hit.get(k) for k in keys} for hit in result.get("hits", [])],
+        "facets": {name: {str(f["value"]): f["count"] for f in result.get("facets", {}).get(name, [])}
+                   for name in FACET_FIELDS},
+    }
+
+
+def csv_cell(value) -> str:
+    """A CSV cell as text, neutralised against spreadsheet formula injection."""
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        value = "; ".join(str(v) for v in value)
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def csv_text(hits: Iterable[Mapping]) -> str:
+    """The hits as CSV text with a UTF-8 BOM (so Excel detects the encoding)."""
+    buf = io.StringIO()
+    buf.write("\ufeff")
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for hit in hits:
+        writer.writerow([csv_cell(hit.get(col)) for col in CSV_COLUMNS])
+    return buf.getvalue()

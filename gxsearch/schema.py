@@ -1,0 +1,54 @@
+"""The Whoosh schema: one document per section, plus one stored-only document per report.
+
+Section documents carry three analysed views of ``heading + text`` (see ``analysis``), the
+facet fields and what a hit needs to render without reading the source file. Report documents
+(``kind=report``) carry the report's metadata, its original text and the file fingerprint the
+indexer uses to skip unchanged files; their only indexed fields are ``kind``, ``report_id``
+and ``source``, so no query on text or facets ever matches them.
+"""
+
+from __future__ import annotations
+
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+
+from gxsearch.analysis import char_analyzer, gram_analyzer, word_analyzer
+
+#: Bumped whenever the schema or the analysis changes; an index of another version is rebuilt.
+SCHEMA_VERSION = 1
+
+FACET_FIELDS = ("district", "year", "topic", "province")
+
+
+def make_schema() -> Schema:
+    """Build the gxsearch schema."""
+    return Schema(
+        kind=ID,
+        key=ID(unique=True, stored=True),
+        report_id=ID(stored=True),
+        section_id=STORED,
+        source=ID(stored=True),
+        # Ranking: jieba words of the section, and of its heading path (boosted at query time).
+        words=TEXT(analyzer=word_analyzer(), phrase=True),
+        hwords=TEXT(analyzer=word_analyzer(), phrase=False),
+        # Matching: unit bigrams with positions (phrases), single units (one-character queries).
+        grams=TEXT(analyzer=gram_analyzer(), phrase=True),
+        chars=TEXT(analyzer=char_analyzer(), phrase=False),
+        # Facets.
+        district=ID(stored=True),
+        province=ID(stored=True),
+        year=ID(stored=True),
+        topic=KEYWORD(stored=True, commas=True, scorable=False),
+        # Sorting.
+        year_num=NUMERIC(sortable=True),
+        order=NUMERIC(sortable=True),
+        # Stored for rendering.
+        title=STORED,
+        heading=STORED,
+        heading_path=STORED,
+        level=STORED,
+        text=STORED,
+        span=STORED,
+        meta=STORED,
+        original=STORED,
+        sha1=STORED,
+    )

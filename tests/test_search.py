@@ -1,0 +1,176 @@
+"""Tests of the search API on real indexes of the seeds and the Pingtan corpus."""
+
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from gxsearch.errors import BadQuery
+from gxsearch.search import get_report, highlight_html, index_info, search
+
+SEED_REPORTS = {
+    "seeds-000_d4f0ce14d1955d20": ("金普新区", "辽宁省", 2017),
+    "seeds-001_5df7620ebf30b927": ("大连保税区", "辽宁省", 2017),
+    "seeds-002_70c4dbb90776e1af": ("沈抚新区", "辽宁省", 2018),
+    "seeds-003_170688ddfb80e253": ("亳州经济开发区", "安徽省", 2016),
+    "seeds-004_e98049079f303380": ("遂宁经济技术开发区", "四川省", 2018),
+}
+
+
+def _all(ix, query, **kw):
+    return search(ix, query, per_page=0, **kw)
+
+
+def _keys(result):
+    return {(h["report_id"], h["section_id"]) for h in result["hits"]}
+
+
+def test_yishenqing_gongkai_finds_sections_of_all_five_seeds(seed_index):
+    result = _all(seed_index, "依申请公开")
+    assert {h["report_id"] for h in result["hits"]} == set(SEED_REPORTS)
+    assert result["total"] == len(result["hits"])
+    assert all("<mark>依申请公开</mark>" in h["snippet"] or "依申请公开" in h["heading"]
+               for h in result["hits"])
+
+
+def test_traditional_query_finds_exactly_the_same_sections(seed_index):
+    assert _keys(_all(seed_index, "依申請公開")) == _keys(_all(seed_index, "依申请公开"))
+
+
+def test_each_seed_has_its_district_province_and_year(seed_index):
+    for rid, (district, province, year) in SEED_REPORTS.items():
+        report = get_report(seed_index, rid)
+        assert (report["district"], report["province"], report["year"]) == (
+            district, province, year)
+
+
+def test_traditional_seed_is_indexed_simplified_without_pinyin(seed_index):
+    report = get_report(seed_index, "seeds-003_170688ddfb80e253")
+    text = "".join(s["heading"] + s["text"] for s in report["sections"])
+    assert "亳州经济开发区" in text and "加强组织领导,明确公开责任" in text
+    assert not re.search(r"\([a-zü]+[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]?[a-z]*\)", text)
+    assert "經" not in text and "開發" not in text
+    assert _keys(_all(seed_index, '"加強組織領導，明確公開責任"')) == {
+        ("seeds-003_170688ddfb80e253", "s1-1")}
+
+
+@pytest.mark.parametrize("furniture", [
+    "打印本页", "扫一扫在手机打开当前页", "读取内容中", "当前位置", "浏览次数", "责编",
+])
+def test_page_furniture_is_not_searchable(seed_index, furniture):
+    assert search(seed_index, f'"{furniture}"')["total"] == 0
+
+
+def test_topic_filter_returns_the_yishenqing_sections_of_three_reports(seed_index):
+    result = _all(seed_index, "", topics=["依申请公开"])
+    assert {h["district"] for h in result["hits"]} == {"大连保税区", "沈抚新区", "遂宁经济技术开发区"}
+    assert all("依申请公开" in h["topics"] for h in result["hits"])
+
+
+def test_two_character_word_fuyi_is_found(seed_index):
+    result = _all(seed_index, "复议")
+    assert result["total"] >= 2
+    assert all("<mark>复议</mark>" in h["snippet"] or "复议" in h["heading"]
+               for h in result["hits"])
+
+
+def test_phrase_inside_a_longer_jieba_word_is_found(seed_index):
+    inside = _keys(_all(seed_index, '"政府信息公开条例"'))
+    assert len(inside) >= 4  # 中华人民共和国政府信息公开条例 in four seeds
+    assert _keys(_all(seed_index, '"申请公开"')) >= _keys(_all(seed_index, "依申请公开"))
+
+
+def test_or_and_not(seed_index):
+    fy = _keys(_all(seed_index, '"行政复议"'))
+    ss = _keys(_all(seed_index, '"行政诉讼"'))
+    assert _keys(_all(seed_index, '"行政复议" OR "行政诉讼"')) == fy | ss
+    assert _keys(_all(seed_index, '"行政诉讼" -"行政复议"')) == ss - fy
+    assert _keys(_all(seed_index, '"行政诉讼" NOT "行政复议"')) == ss - fy
+
+
+def test_year_filters_in_query_and_as_arguments(seed_index):
+    in_query = _keys(_all(seed_index, "主动公开 year:2018"))
+    as_arg = _keys(_all(seed_index, "主动公开", years=["2018"]))
+    assert in_query == as_arg and in_query
+    assert {h["year"] for h in _all(seed_index, "主动公开 year:2016-2017")["hits"]} == {2016, 2017}
+
+
+def test_facet_counts_follow_drill_down(seed_index):
+    everything = search(seed_index, "依申请公开")
+    narrowed = search(seed_index, "依申请公开", years=["2018"])
+    years = {r["value"]: r for r in narrowed["facets"]["year"]}
+    # The year facet keeps counting the other years, so they can be added.
+    assert {v: r["count"] for v, r in years.items()} == {
+        r["value"]: r["count"] for r in everything["facets"]["year"]}
+    assert years["2018"]["selected"] and not years["2017"]["selected"]
+    districts = {r["value"]: r["count"] for r in narrowed["facets"]["district"]}
+    assert set(districts) == {"沈抚新区", "遂宁经济技术开发区"}
+    assert narrowed["total"] == years["2018"]["count"] == sum(districts.values())
+
+
+def test_sort_by_year_puts_newest_first(seed_index):
+    years = [h["year"] for h in _all(seed_index, "公开", sort="year")["hits"]]
+    assert years == sorted(years, reverse=True)
+
+
+def test_pagination(seed_index):
+    every = [h["url"] for h in _all(seed_index, "公开")["hits"]]
+    pages = [h["url"] for p in (1, 2, 3) for h in search(seed_index, "公开", page=p,
+                                                          per_page=5)["hits"]]
+    assert pages == every[:15]
+    assert search(seed_index, "公开", per_page=5)["pages"] == -(-len(every) // 5)
+
+
+@pytest.mark.parametrize("query", ['"公开', "OR", "公开 OR", "x" * 5000, "公开\x07", ""])
+def test_malformed_queries_raise_badquery(seed_index, query):
+    with pytest.raises(BadQuery):
+        search(seed_index, query)
+
+
+def test_bad_arguments_raise_badquery(seed_index):
+    with pytest.raises(BadQuery):
+        search(seed_index, "公开", years=["去年"])
+    with pytest.raises(BadQuery):
+        search(seed_index, "公开", sort="random")
+
+
+def test_report_page_marks_the_query(seed_index):
+    report = get_report(seed_index, "seeds-002_70c4dbb90776e1af", query="依申请公开")
+    section = next(s for s in report["sections"] if s["id"] == "s5")
+    assert section["heading_html"] == "五、<mark>依申请公开</mark>工作"
+    assert "<mark>依申请公开</mark>受理机制" in section["html"]
+    assert highlight_html("<b>行政复议</b>", '"行政复议"') == "&lt;b&gt;<mark>行政复议</mark>&lt;/b&gt;"
+
+
+def test_index_info(seed_index):
+    info = index_info(seed_index)
+    assert (info["reports"], info["years"]) == (5, [("2018", info["years"][0][1]),
+                                                    ("2017", info["years"][1][1]),
+                                                    ("2016", info["years"][2][1])])
+    assert info["sections"] == sum(n for _, n in info["years"])
+
+
+def _han_runs(ix):
+    runs = []
+    for rid in SEED_REPORTS:
+        for sec in get_report(ix, rid)["sections"]:
+            runs += re.findall(r"[\u4e00-\u9fff]{2,}", sec["heading"] + "\n" + sec["text"])
+    return runs
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_phrase_search_is_complete_and_exact(seed_index, data):
+    runs = _han_runs(seed_index)
+    run = data.draw(st.sampled_from(runs))
+    n = data.draw(st.integers(2, min(10, len(run))))
+    i = data.draw(st.integers(0, len(run) - n))
+    phrase = run[i:i + n]
+    result = _all(seed_index, f'"{phrase}"')
+    containing = set()
+    for rid in SEED_REPORTS:
+        for sec in get_report(seed_index, rid)["sections"]:
+            if phrase in sec["heading"] + "\n" + sec["text"]:
+                containing.add((rid, sec["id"]))
+    assert _keys(result) == containing

@@ -1,0 +1,256 @@
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gxsearch.clean import clean
+from gxsearch.read import read_file
+from gxsearch.sections import Section, split_sections
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+CORPUS = ROOT.parent / "shared" / "corpus" / "pingtan"
+needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not present")
+
+
+def cleaned(path: Path) -> str:
+    return clean(read_file(str(path), path.name).raw)
+
+
+def outline(sections: list[Section], max_level: int = 4) -> list[tuple[str, int, str]]:
+    return [(s.id, s.level, s.heading) for s in sections if s.level <= max_level]
+
+
+def assert_tiles(text: str, sections: list[Section]) -> None:
+    pos = 0
+    for s in sections:
+        assert s.start == pos
+        assert s.end >= s.start
+        chunk = text[s.start : s.end]
+        assert chunk.startswith(s.heading)
+        assert chunk[len(s.heading) :].strip() == s.text
+        pos = s.end
+    assert pos == len(text)
+    ids = [s.id for s in sections]
+    assert len(ids) == len(set(ids))
+    by_id = {s.id: s for s in sections}
+    for s in sections:
+        if "-" in s.id:
+            parent = by_id[s.id.rsplit("-", 1)[0]]
+            assert parent.level < s.level
+            assert s.path == parent.path + (s.heading,)
+
+
+def test_seed_000_outline():
+    text = cleaned(SEEDS / "000_d4f0ce14d1955d20.txt")
+    sections = split_sections(text)
+    assert outline(sections) == [
+        ("s0", 0, ""),
+        ("s1", 1, "一、2017年工作完成情况"),
+        ("s1-1", 2, "(一)政务公开制度建设和载体建设情况"),
+        ("s1-2", 2, "(二)信息公开工作"),
+        ("s1-2-1", 3, "1.主动公开情况"),
+        ("s1-3", 2, "(三)政策解读和回应关切情况"),
+        ("s1-3-1", 3, "1.政策解读情况"),
+        ("s1-3-2", 3, "2.政务舆情回应情况"),
+        ("s1-3-3", 3, "3.“5•15政务公开日”活动情况"),
+        ("s1-4", 2, "(四)队伍建设情况"),
+        ("s2", 1, "二、存在的问题与建议"),
+        ("s2-1", 2, "(一)工作中存在的主要问题,具体表现及原因分析。"),
+        ("s2-2", 2, "(二)对我市政务公开工作的意见和建议。"),
+        ("s3", 1, "三、2018年政务公开工作要点"),
+    ]
+    assert sections[4].path == ("一、2017年工作完成情况", "(二)信息公开工作", "1.主动公开情况")
+    assert (
+        sections[12].text
+        == "新旧系统整合期间为工作带来了诸多不便,希望新系统能够进一步完善,提高工作效率。"
+    )
+    assert_tiles(text, sections)
+
+
+def test_seed_001_unnumbered_headings():
+    text = cleaned(SEEDS / "001_5df7620ebf30b927.txt")
+    sections = split_sections(text)
+    assert outline(sections, max_level=2) == [
+        ("s0", 0, ""),
+        ("s1", 1, "一、2017年工作完成情况"),
+        ("s1-1", 2, "政务公开制度建设和载体建设情况"),
+        ("s1-2", 2, "(二)信息公开工作"),
+        ("s1-3", 2, "(三)政策解读和回应关切情况"),
+        ("s1-4", 2, "(四)工作创新情况"),
+        ("s1-5", 2, "(五)队伍建设情况"),
+        ("s2", 1, "存在的问题与建议"),
+        ("s2-1", 2, "工作中存在的主要问题,具体表现及原因分析。"),
+        ("s2-2", 2, "对我市政务公开工作的意见和建议。"),
+        ("s3", 1, "三、2018年政务公开工作要点(简述)"),
+    ]
+    assert [s.heading for s in sections if s.id.startswith("s1-2-")] == [
+        "1.主动公开情况",
+        "2.依申请公开情况",
+        "3.《大连服务指南》和《政府公报》管理和使用情况",
+    ]
+    assert_tiles(text, sections)
+
+
+def test_seed_003_traditional_outline():
+    text = cleaned(SEEDS / "003_170688ddfb80e253.txt")
+    sections = split_sections(text)
+    assert outline(sections) == [
+        ("s0", 0, ""),
+        ("s1", 1, "一、主要做法及成效"),
+        ("s1-1", 2, "(一)加强组织领导,明确公开责任。"),
+        ("s1-2", 2, "(二)完善制度保障,规范公开运作。"),
+        ("s1-3", 2, "(三)创新公开方式,拓宽公开渠道。"),
+        ("s1-4", 2, "(四)打造高标准的网上办事大厅品牌,提高行政管理信息化水平。"),
+        ("s1-5", 2, "(四)强化监督考核,提高公开质量。"),
+        ("s2", 1, "二、存在的问题"),
+        ("s3", 1, "三、下一步工作打算"),
+    ]
+    assert sections[2].text.startswith("亳州经济开发区整合成立后,高度重视政务公开工作")
+    assert_tiles(text, sections)
+
+
+@needs_corpus
+def test_pingtan_2017_one_line_body():
+    text = cleaned(next(CORPUS.glob("80506_*.txt")))
+    sections = split_sections(text)
+    assert outline(sections, max_level=2) == [
+        ("s0", 0, ""),
+        ("s1", 1, "一、概述"),
+        ("s1-1", 2, "(一)加强组织领导,精心部署安排"),
+        ("s1-2", 2, "(二)把握工作重点,扎实推进信息公开"),
+        ("s2", 1, "二、主动公开政府信息情况"),
+        ("s2-1", 2, "(一)主动公开政府信息的数量"),
+        ("s2-2", 2, "(二)主动公开政府信息的主要类别"),
+        ("s2-3", 2, "(三)主动公开政府信息的主要形式"),
+        ("s2-4", 2, "(四)开展政策解读工作情况"),
+        ("s2-5", 2, "(五)回应社会关切情况"),
+        ("s3", 1, "三、政府信息依申请公开工作情况"),
+        ("s4", 1, "四、因政府信息公开申请行政复议、提起行政诉讼的情况"),
+        ("s5", 1, "五、存在的主要问题和改进措施"),
+        ("s6", 1, "六、政府信息公开情况统计表"),
+    ]
+    by_id = {s.id: s for s in sections}
+    assert [by_id[i].heading for i in ("s1-1-1", "s1-1-2", "s1-1-3", "s1-2-1")] == [
+        "1.高度重视。",
+        "2.及时部署。",
+        "3.拓展载体。",
+        "1.推进经济发展信息公开",
+    ]
+    assert by_id["s1"].text.startswith("2017年,在省政府办公厅的关心和指导下")
+    assert by_id["s3"].text == "2017年未收到有关政府信息公开申请。"
+    assert_tiles(text, sections)
+
+
+@needs_corpus
+def test_pingtan_2023_national_template_with_flattened_tables():
+    text = cleaned(next(CORPUS.glob("87885_*.txt")))
+    sections = split_sections(text)
+    assert outline(sections) == [
+        ("s0", 0, ""),
+        ("s1", 1, "一、总体情况"),
+        ("s1-1", 2, "(一)主动公开方面"),
+        ("s1-2", 2, "(二)依申请公开方面"),
+        ("s1-3", 2, "(三)政府信息管理方面"),
+        ("s1-4", 2, "(四)信息公开平台建设方面"),
+        ("s1-5", 2, "(五)监督保障方面"),
+        ("s2", 1, "二、主动公开政府信息情况"),
+        ("s3", 1, "三、收到和处理政府信息公开申请情况"),
+        ("s4", 1, "四、政府信息公开行政复议、行政诉讼情况"),
+        ("s5", 1, "五、存在的主要问题及改进情况"),
+        ("s6", 1, "六、其他需要报告的事项"),
+    ]
+    assert sections[-1].text == "2023年,无收取信息处理费情况。"
+    assert_tiles(text, sections)
+
+
+@needs_corpus
+def test_every_corpus_report_tiles_and_has_parts():
+    for path in sorted(CORPUS.glob("*.txt")):
+        text = cleaned(path)
+        sections = split_sections(text)
+        assert_tiles(text, sections)
+        assert sum(s.level == 1 for s in sections) >= 4, path.name
+
+
+def test_inline_headings_and_heading_ends():
+    text = (
+        "本报告由概述等部分组成。一、概述2018年以来,我区认真贯彻落实《条例》。"
+        "(一)着力加强公开解读回应工作1.围绕建设法治政府全面推进政务公开。"
+        "一是同比增长146.75%。二是完善制度。2.及时部署。区办公室认真组织。"
+        "二、主动公开政府信息情况(一)主动公开政府信息的数量2018年全区主动公开政府信息2069条。"
+    )
+    sections = split_sections(text)
+    assert outline(sections) == [
+        ("s0", 0, ""),
+        ("s1", 1, "一、概述"),
+        ("s1-1", 2, "(一)着力加强公开解读回应工作"),
+        ("s1-1-1", 3, "1.围绕建设法治政府全面推进政务公开。"),
+        ("s1-1-2", 3, "2.及时部署。"),
+        ("s2", 1, "二、主动公开政府信息情况"),
+        ("s2-1", 2, "(一)主动公开政府信息的数量"),
+    ]
+    assert sections[3].text == "一是同比增长146.75%。二是完善制度。"
+    assert sections[-1].text == "2018年全区主动公开政府信息2069条。"
+    assert_tiles(text, sections)
+
+
+def test_out_of_sequence_markers_are_body_text():
+    # 一、 at a boundary but out of sequence, (二) without (一), 3. in a list.
+    text = "一、概述\n今年共办理3件。其中:一、二类事项各1件。(二)项不适用。3.5万元已支付。"
+    assert outline(split_sections(text)) == [("s1", 1, "一、概述")]
+
+
+def test_section_fields_for_a_small_report():
+    text = "前言。\n一、总体情况\n正文甲。\n(一)主动公开方面。正文乙。"
+    assert split_sections(text) == [
+        Section("s0", 0, "", (), "前言。", 0, 4),
+        Section("s1", 1, "一、总体情况", ("一、总体情况",), "正文甲。", 4, 16),
+        Section(
+            "s1-1",
+            2,
+            "(一)主动公开方面。",
+            ("一、总体情况", "(一)主动公开方面。"),
+            "正文乙。",
+            16,
+            len(text),
+        ),
+    ]
+
+
+def test_empty_and_headingless_text():
+    assert split_sections("") == []
+    assert split_sections("2017年12月7日") == [
+        Section("s0", 0, "", (), "2017年12月7日", 0, len("2017年12月7日"))
+    ]
+
+
+PIECES = [
+    "一、概述",
+    "二、主动公开政府信息情况",
+    "(一)加强组织领导,精心部署安排",
+    "(二)依申请公开方面。",
+    "1.高度重视。",
+    "2.及时部署。",
+    "(1)推进财政资金信息公开。",
+    "1)领导高度重视,精心筹划部署。",
+    "存在的问题与建议",
+    "2017年,我区不断深化公开内容。",
+    "同比增长146.75%。",
+    "一是健全机制;二是完善平台。",
+    "其中:1、政府网站公开数条2122100372、政府公报公开数条00",
+    "行政复议行政诉讼结果维持0000三、本年度办理结果(一)予以公开1.属于国家秘密0",
+    "\n",
+    " ",
+    "。",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=25))
+def test_tiling_invariant_on_random_reports(pieces):
+    text = "".join(pieces)
+    sections = split_sections(text)
+    assert_tiles(text, sections)
+    assert all(0 <= s.level <= 4 for s in sections)

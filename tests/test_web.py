@@ -1,0 +1,238 @@
+"""The Flask app through its test client: every route, escaping, headers, JSON, CSV, errors."""
+
+import csv
+import io
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from gxsearch.indexer import index_paths
+from gxsearch.web import create_app
+
+EVIL = """标题: <script>alert("t")</script>北京市朝阳区2018年政府信息公开工作年度报告
+发布时间: 2019-03-01
+原文链接: javascript:alert("u")
+==== 正文 ====
+<script>alert("t")</script>北京市朝阳区2018年政府信息公开工作年度报告
+
+一、<script>alert("h")</script>总体情况
+本区<script>alert("b")</script>依申请公开工作平稳推进，全年受理申请12件。
+二、主动公开情况
+=HYPERLINK("http://evil.example","x") 主动公开政府信息300条。
+"""
+
+
+@pytest.fixture(scope="module")
+def client(seed_index_dir):
+    return create_app({"INDEX_DIR": str(seed_index_dir), "TESTING": True}).test_client()
+
+
+def build(tmp_path: Path, files: dict[str, str]) -> Path:
+    docs, index_dir = tmp_path / "docs", tmp_path / "index"
+    docs.mkdir(exist_ok=True)
+    for name, text in files.items():
+        (docs / name).write_text(text, encoding="utf-8")
+    index_paths([str(docs)], str(index_dir), rebuild=True)
+    return index_dir
+
+
+@pytest.fixture()
+def evil_client(tmp_path):
+    index_dir = build(tmp_path, {"evil.txt": EVIL})
+    return create_app({"INDEX_DIR": str(index_dir), "TESTING": True}).test_client()
+
+
+def html(resp) -> str:
+    return resp.get_data(as_text=True)
+
+
+def first_hit(client, q="依申请公开"):
+    return client.get(f"/api/search?q={quote(q)}").get_json()["hits"][0]
+
+
+def test_home_shows_box_examples_and_index_contents(client):
+    resp = client.get("/")
+    page = html(resp)
+    assert resp.status_code == 200
+    assert 'name="q"' in page and "autofocus" in page
+    for example in ("依申请公开", "&#34;行政复议&#34;", "主动公开 year:2018"):
+        assert example in page
+    assert "份年报" in page and "2018" in page
+    assert 'rel="search" type="application/opensearchdescription+xml"' in page
+
+
+def test_search_page_shows_highlighted_hits_facets_and_deep_links(client):
+    resp = client.get("/search?q=依申请公开")
+    page = html(resp)
+    assert resp.status_code == 200
+    assert "<mark>依申请公开</mark>" in page
+    assert "找到 " in page and " 个章节，用时 " in page and "毫秒" in page
+    assert 'data-facet="year"' in page and 'data-facet="district"' in page
+    assert "/report/seeds-" in page and "?q=%E4%BE%9D%E7%94%B3%E8%AF%B7%E5%85%AC%E5%BC%80#s" in page
+    assert 'value="依申请公开"' in page
+
+
+def test_phrase_and_query_filter(client):
+    assert "<mark>行政复议</mark>" in html(client.get("/search?q=" + quote('"行政复议"')))
+    data = client.get("/api/search?q=" + quote("主动公开 year:2018")).get_json()
+    assert data["total"] > 0 and {h["year"] for h in data["hits"]} == {2018}
+    page = html(client.get("/search?q=" + quote("主动公开 year:2018")))
+    # The filter written in the query is shown as chosen, with a link that removes it.
+    assert "年份：2018" in page and 'href="/search?q=%E4%B8%BB%E5%8A%A8%E5%85%AC%E5%BC%80"' in page
+
+
+def test_facet_toggle_narrows_and_counts_change(client):
+    all_ = client.get("/api/search?q=依申请公开").get_json()
+    years = all_["facets"]["year"]
+    assert len(years) >= 2
+    year, count = next(iter(years.items()))
+    narrowed = client.get(f"/api/search?q=依申请公开&year={year}").get_json()
+    assert narrowed["total"] == count < all_["total"]
+    page = html(client.get(f"/search?q=依申请公开&year={year}"))
+    assert 'class="selected"' in page and "移除筛选 年份" in page
+
+
+def test_sort_pagination_and_empty_result(client):
+    assert client.get("/search?q=公开&sort=year&page=2").status_code == 200
+    page = html(client.get("/search?q=公开"))
+    assert 'aria-label="分页"' in page and "下一页" in page
+    page = html(client.get("/search?q=" + quote('"这是一个不存在的短语"') + "&year=2017"))
+    assert "没有找到" in page and "去掉一个筛选条件" in page and "减少检索词" in page
+
+
+def test_empty_query_redirects_home(client):
+    resp = client.get("/search?q=+")
+    assert resp.status_code == 302 and resp.headers["Location"] == "/"
+
+
+def test_bad_query_is_a_400_page_keeping_the_query(client):
+    resp = client.get("/search?q=" + quote('"行政复议'))
+    assert resp.status_code == 400
+    assert 'value="&#34;行政复议"' in html(resp)
+    long = client.get("/search?q=" + "公" * 1001)
+    assert long.status_code == 400 and "太长" in html(long)
+    assert client.get("/api/search?q=" + quote('"行政复议')).status_code == 400
+    assert "error" in client.get("/api/search?q=" + quote('"行政复议')).get_json()
+
+
+def test_report_page_sections_toc_highlight_and_original(client):
+    hit = first_hit(client)
+    resp = client.get(f"/report/{hit['report_id']}?q=依申请公开")
+    page = html(resp)
+    assert resp.status_code == 200
+    assert f'id="{hit["section_id"]}"' in page and f'href="#{hit["section_id"]}"' in page
+    assert "<mark>依申请公开</mark>" in page and "目录" in page
+    assert "<h2>" in page and "<h3>" in page
+    assert f'/report/{hit["report_id"]}/original' in page
+    original = client.get(f"/report/{hit['report_id']}/original")
+    assert original.status_code == 200 and '<pre class="original">' in html(original)
+    api = client.get(f"/api/reports/{hit['report_id']}").get_json()
+    assert api["report_id"] == hit["report_id"] and api["sections"]
+    assert set(api["sections"][0]) == {"id", "level", "heading", "path", "text"}
+
+
+@pytest.mark.parametrize("rid", ["nope", "..%2F..%2Fetc", "a" * 81, "bad.id", "%00"])
+def test_unknown_or_malformed_report_is_404(client, rid):
+    resp = client.get(f"/report/{rid}")
+    assert resp.status_code == 404 and "页面不存在" in html(resp)
+    api = client.get(f"/api/reports/{rid}")
+    assert api.status_code == 404 and "error" in api.get_json()
+    assert client.get(f"/report/{rid}/original").status_code == 404
+
+
+def test_api_search_json_shape(client):
+    resp = client.get("/api/search?q=依申请公开&per_page=3")
+    data = resp.get_json()
+    assert resp.status_code == 200 and resp.mimetype == "application/json"
+    assert set(data) == {"query", "total", "hits", "facets"}
+    assert len(data["hits"]) == 3
+    assert set(data["hits"][0]) == {"report_id", "section_id", "title", "heading", "district",
+                                    "province", "year", "topics", "snippet", "url"}
+    assert set(data["facets"]) == {"district", "year", "topic", "province"}
+    assert all(isinstance(c, int) for c in data["facets"]["year"].values())
+    assert client.get("/api/search").status_code == 400
+
+
+def test_csv_export(client):
+    resp = client.get("/search.csv?q=依申请公开")
+    assert resp.status_code == 200 and resp.mimetype == "text/csv"
+    assert "attachment" in resp.headers["Content-Disposition"]
+    raw = resp.get_data()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert rows[0] == ["title", "heading", "district", "province", "year", "topics",
+                       "snippet_text", "url"]
+    total = client.get("/api/search?q=依申请公开").get_json()["total"]
+    assert len(rows) - 1 == total > 10  # all hits, not one page
+    assert client.get("/search.csv").status_code == 400
+
+
+def test_opensearch_description(client):
+    resp = client.get("/opensearch.xml")
+    assert resp.status_code == 200
+    assert resp.mimetype == "application/opensearchdescription+xml"
+    body = html(resp)
+    assert "<OpenSearchDescription" in body and "/search?q={searchTerms}" in body
+
+
+@pytest.mark.parametrize("url", ["/", "/search?q=依申请公开", "/report/nope", "/opensearch.xml",
+                                 "/api/search?q=依申请公开", "/static/style.css"])
+def test_security_headers(client, url):
+    h = client.get(url).headers
+    assert "script-src 'self'" in h["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in h["Content-Security-Policy"]
+    assert h["X-Content-Type-Options"] == "nosniff"
+    assert h["Referrer-Policy"] in ("same-origin", "no-referrer")
+
+
+def test_no_inline_script_and_static_files_exist(client):
+    page = html(client.get("/search?q=依申请公开"))
+    assert "<script>" not in page and 'src="/static/app.js"' in page
+    assert client.get("/static/app.js").status_code == 200
+    assert client.get("/static/style.css").status_code == 200
+
+
+def test_request_size_limit_and_methods(client):
+    assert client.post("/search", data="x" * 100_000).status_code in (405, 413)
+    assert client.post("/api/search", data="x").status_code == 405
+
+
+def test_planted_script_is_escaped_everywhere(evil_client):
+    data = evil_client.get("/api/search?q=依申请公开").get_json()
+    assert data["total"] == 1
+    rid = data["hits"][0]["report_id"]
+    pages = [evil_client.get("/search?q=依申请公开"), evil_client.get("/search?q=公开"),
+             evil_client.get(f"/report/{rid}?q=依申请公开"),
+             evil_client.get(f"/report/{rid}/original"),
+             evil_client.get("/search?q=" + quote("<script>alert(1)</script>")),
+             evil_client.get("/search?q=" + quote('"<script>alert(1)'))]
+    for resp in pages:
+        body = html(resp)
+        assert "<script>alert" not in body
+        assert "javascript:alert" not in body.replace("<dd>javascript:alert", "")
+    assert "&lt;script&gt;" in html(pages[0]) and "&lt;script&gt;" in html(pages[2])
+    assert 'href="javascript:' not in html(pages[2])
+
+
+def test_csv_formula_cells_are_neutralised(evil_client):
+    rows = list(csv.reader(io.StringIO(
+        evil_client.get("/search.csv?q=公开").get_data().decode("utf-8-sig"))))[1:]
+    cells = [c for row in rows for c in row]
+    assert not any(c.startswith(("=", "+", "-", "@")) for c in cells)
+    assert any(c.startswith("'=HYPERLINK") for c in cells)
+
+
+def test_rebuilt_index_is_seen_without_restart(tmp_path):
+    index_dir = build(tmp_path, {"evil.txt": EVIL})
+    client = create_app({"INDEX_DIR": str(index_dir), "TESTING": True}).test_client()
+    assert client.get("/api/search?q=行政复议").get_json()["total"] == 0
+    build(tmp_path, {"more.txt": EVIL.replace("主动公开政府信息", "行政复议案件")})
+    assert client.get("/api/search?q=行政复议").get_json()["total"] > 0
+
+
+def test_missing_index_is_a_clear_503(tmp_path):
+    client = create_app({"INDEX_DIR": str(tmp_path / "none"), "TESTING": True}).test_client()
+    resp = client.get("/")
+    assert resp.status_code == 503 and "索引" in html(resp)
+    assert client.get("/api/search?q=x").status_code == 503
