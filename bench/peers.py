@@ -7,7 +7,8 @@ counts), `contains(q, rid) -> bool` (is report `rid` among *all* matches: phrase
 
 A query `q` is a dict: `op` ("and" | "or" | "not"), `terms` (strings; a phrase is given with its
 double quotes, as a user types it), optional `year`, `district`, `topic`. Each engine renders it
-in its own syntax. Report ids are the manifest's `file` relpaths.
+in its own syntax. Report ids are the manifest's `file` relpaths. The `district` filter and
+facet are on the issuing body (`晋江市应急管理局`), which is what gxsearch's district facet holds.
 
 Peers:
 - `WhooshJieba`: the common recipe, Whoosh + jieba's stock `ChineseAnalyzer`, one document per
@@ -63,7 +64,7 @@ class WhooshJieba:
             writer.add_document(
                 id=rec["file"], title=rec["title"],
                 content=read_body(Path(corpus_dir) / rec["file"]),
-                year=str(rec["year"]), district=rec["district"],
+                year=str(rec["year"]), district=rec["body"],
             )
         writer.commit()
         return {"reports": len(records)}
@@ -98,7 +99,8 @@ class WhooshJieba:
         facets.add_field("year")
         facets.add_field("district")
         res = self.searcher.search(wq, limit=10, filter=self._filter(q), groupedby=facets)
-        hits = [(h["id"], h.highlights("content")) for h in res]
+        # Slice: with groupedby, iterating the results would walk every match.
+        hits = [(h["id"], h.highlights("content")) for h in res[:10]]
         fc = {name: {k: len(v) for k, v in res.groups(name).items()}
               for name in ("year", "district")}
         return {"total": len(res), "hits": hits, "facets": fc}
@@ -133,7 +135,7 @@ class Fts5Trigram:
             con.executemany(
                 "INSERT INTO reports(title, content, rid, year, district) VALUES (?,?,?,?,?)",
                 ((r["title"], read_body(Path(corpus_dir) / r["file"]), r["file"], r["year"],
-                  r["district"]) for r in records),
+                  r["body"]) for r in records),
             )
             con.execute("INSERT INTO reports(reports) VALUES('optimize')")
         con.close()
@@ -198,6 +200,14 @@ class Gxsearch:
         from gxsearch.search import open_index
 
         self.ix = open_index(str(index_dir))
+        # gxsearch keys a report by its path relative to the *parent* of the indexed directory
+        # ("corpus-300/000/x.txt"); manifest ids are relative to the corpus directory.
+        reader = self.ix.searcher.reader()
+        self.keys = {}
+        for term in reader.lexicon("source"):
+            key = term.decode("utf-8") if isinstance(term, bytes) else term
+            self.keys[key] = key
+            self.keys.setdefault(key.split("/", 1)[-1], key)
 
     @staticmethod
     def render(q):
@@ -228,7 +238,7 @@ class Gxsearch:
         return {"total": res["total"], "hits": hits, "facets": fc}
 
     def hit_id(self, h):
-        return h.get("source") or h.get("title") or h.get("report_id")
+        return h.get("source", "").split("/", 1)[-1] or h.get("report_id")
 
     def contains(self, q, rid):
         """Is report ``rid`` among all matches? Uses the match sets search() computes, since
@@ -242,13 +252,13 @@ class Gxsearch:
             base = self.ix.matches(match_q)
             if neg_q is not None:
                 base = base - self.ix.matches(neg_q)
-            mine = set(searcher.document_numbers(source=rid))
+            mine = set(searcher.document_numbers(source=self.keys.get(rid, rid)))
         return bool(mine & base)
 
     def contains_public(self, q, rid):
         """The same through the public API: every hit, compared on ``source``."""
         res = self._search(q, per_page=0)
-        return any(h.get("source") == rid for h in res["hits"])
+        return any(h.get("source") == self.keys.get(rid, rid) for h in res["hits"])
 
     def size(self, index_dir):
         return dir_size(index_dir)

@@ -19,6 +19,7 @@ import os
 import random
 import re
 import resource
+import shutil
 import subprocess
 import sys
 import time
@@ -90,7 +91,7 @@ def build_queries(corpus: Path, manifest: list[dict], n: int, seed: int = 7) -> 
             {"cls": "not", "op": "not", "terms": [common, ws[0]]},
             {"cls": "filter_year", "op": "and", "terms": [ws[0]], "year": rec["year"]},
             {"cls": "filter_district", "op": "and", "terms": [common],
-             "district": rec["district"]},
+             "district": rec["body"]},
             {"cls": "filter_topic", "op": "and", "terms": [ws[0]],
              "topic": topics[i % len(topics)]},
         ]
@@ -290,8 +291,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--procs", default="1,2")
     ap.add_argument("--queries", type=int, default=200)
     ap.add_argument("--recall", type=int, default=300, help="phrase probes checked for recall")
-    ap.add_argument("--engines", default="gxsearch,whoosh,fts5,jieba")
+    ap.add_argument("--engines", help="default gxsearch,whoosh,fts5,jieba; "
+                    "with --smoke gxsearch,fts5 (whoosh's highlighting is too slow for a smoke)")
     ap.add_argument("--smoke", action="store_true")
+    ap.add_argument("--reuse", action="store_true",
+                    help="keep indexes (and their build figures) from an earlier run")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
 
@@ -304,7 +308,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.smoke:
         args.n = min(args.n, 300)
         args.queries = min(args.queries, 90)
-    engines = args.engines.split(",")
+    engines = (args.engines or ("gxsearch,fts5" if args.smoke else
+                                "gxsearch,whoosh,fts5,jieba")).split(",")
     args.out.mkdir(parents=True, exist_ok=True)
     corpus = args.corpus or args.out / f"corpus-{args.n}"
     if not (corpus / "manifest.jsonl").exists() or (
@@ -327,8 +332,16 @@ def main(argv: list[str] | None = None) -> int:
     failed = []
     for col, eng, procs in runs:
         idx = args.out / f"index-{len(manifest)}-{eng}-{procs}"
-        print(f"[{col}] building …", file=sys.stderr)
-        b = _spawn(["build", eng, str(corpus), str(idx), procs])
+        saved = idx.with_name(idx.name + ".build.json")
+        if args.reuse and saved.exists():
+            b = json.loads(saved.read_text(encoding="utf-8"))
+        else:
+            print(f"[{col}] building …", file=sys.stderr)
+            # A fresh directory: leftover generations would inflate the size on disk.
+            shutil.rmtree(idx, ignore_errors=True)
+            b = _spawn(["build", eng, str(corpus), str(idx), procs])
+            if "error" not in b:
+                saved.write_text(json.dumps(b), encoding="utf-8")
         if "error" in b:
             print(f"[{col}] build failed:\n{b['error']}", file=sys.stderr)
             failed.append(col)

@@ -10,9 +10,9 @@ Three views of the same text, each a Whoosh analyzer that composes with ``|``:
   units is the Whoosh phrase of its n-1 bigrams, so a phrase that occurs in the text is always
   found whatever jieba made of its context (``"申请公开"`` inside ``依申请公开``), and a
   2-character word such as ``复议`` is one term lookup.
-* ``char_analyzer()`` — single units, for one-character queries.
-
-Line breaks end a run of units: no bigram and no phrase spans two paragraphs.
+Line breaks end a run of units: no bigram and no phrase spans two paragraphs. The last unit of
+a run is paired with ``RUN_END``, so every occurrence of every unit starts some bigram and a
+one-unit query is the set of bigrams it starts (see ``search.py``).
 """
 
 from __future__ import annotations
@@ -25,9 +25,8 @@ from importlib import resources
 
 from whoosh.analysis import Filter, LowercaseFilter, Token, Tokenizer
 
-#: Marks a value that was segmented already (by an indexing worker): words joined by SEP.
-PRESEGMENTED = "\x1e"
-SEP = "\x1f"
+#: Second half of the bigram that closes a run of units (a character no unit can be).
+RUN_END = "\u2403"
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _UNIT_RE = re.compile(rf"[{_HAN}]|[A-Za-z0-9]+|\n|[^\s]")
@@ -83,30 +82,30 @@ class BigramFilter(Filter):
     """Replace a stream of unit tokens by the bigrams of adjacent units.
 
     Units are adjacent when their positions are consecutive (``UnitTokenizer`` always sets
-    ``pos``, and leaves a gap at line breaks). The bigram takes the first unit's position.
+    ``pos``, and leaves a gap at line breaks). The bigram takes the first unit's position; the
+    last unit of each run is paired with ``RUN_END``.
     """
 
     def __call__(self, tokens):
         prev = None
+        t = None
         for t in tokens:
             text, pos = t.text, t.pos
             start = t.startchar if t.chars else None
-            if prev is not None and pos == prev[1] + 1:
-                t.text = join_units(prev[0], text)
+            end = t.endchar if t.chars else None
+            if prev is not None:
+                adjacent = pos == prev[1] + 1
+                t.text = join_units(prev[0], text) if adjacent else prev[0] + RUN_END
                 t.pos = prev[1]
                 if t.chars:
-                    t.startchar = prev[2]
+                    t.startchar, t.endchar = prev[2], end if adjacent else prev[3]
                 yield t
-            prev = (text, pos, start)
-
-
-class PunctuationFilter(Filter):
-    """Drop punctuation units, keeping Han characters and latin/digit runs."""
-
-    def __call__(self, tokens):
-        for t in tokens:
-            if _WORD_OK_RE.match(t.text):
-                yield t
+            prev = (text, pos, start, end)
+        if prev is not None:
+            t.text, t.pos = prev[0] + RUN_END, prev[1]
+            if t.chars:
+                t.startchar, t.endchar = prev[2], prev[3]
+            yield t
 
 
 @lru_cache(maxsize=1)
@@ -128,28 +127,17 @@ def segment(text: str) -> list[str]:
     return [w.lower() for w in jieba.cut(text, HMM=True) if _WORD_OK_RE.search(w)]
 
 
-def presegment(text: str) -> str:
-    """Segment ``text`` now (e.g. in a worker process) into a value ``JiebaTokenizer`` accepts."""
-    return PRESEGMENTED + SEP.join(segment(text))
-
-
 class JiebaTokenizer(Tokenizer):
     """jieba precise-mode words with sequential positions.
 
-    A value starting with ``PRESEGMENTED`` holds words segmented earlier by ``presegment``, so
-    the expensive segmentation can run in a process pool. Character offsets are not kept:
-    highlighting works on the stored text, not on these tokens.
+    Character offsets are not kept: highlighting works on the stored text, not on these tokens.
     """
 
     def __call__(self, value, positions=False, chars=False, keeporiginal=False,
                  removestops=True, start_pos=0, start_char=0, tokenize=True, mode="",
                  **kwargs):
         t = _token(positions, False, removestops, mode, **kwargs)
-        if value.startswith(PRESEGMENTED):
-            words = value[1:].split(SEP) if len(value) > 1 else []
-        else:
-            words = segment(value)
-        for i, w in enumerate(words):
+        for i, w in enumerate(segment(value)):
             t.text = w
             t.boost = 1.0
             t.stopped = False
@@ -168,11 +156,6 @@ def word_analyzer():
 def gram_analyzer():
     """Analyzer of the phrase field: bigrams of units."""
     return UnitTokenizer() | LowercaseFilter() | BigramFilter()
-
-
-def char_analyzer():
-    """Analyzer of the single-unit field (Han characters and latin/digit runs)."""
-    return UnitTokenizer() | LowercaseFilter() | PunctuationFilter()
 
 
 def literal_units(text: str) -> list[str]:

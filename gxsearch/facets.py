@@ -194,11 +194,12 @@ def json_record(result: Mapping) -> dict:
     """The machine-readable record of a search (``--json`` in the CLI, ``/api/search``)."""
     keys = ("report_id", "section_id", "title", "heading", "district", "province", "year",
             "topics", "snippet", "url")
+    counts = result.get("facets", {})
     return {
         "query": result.get("query", ""),
         "total": result.get("total", 0),
         "hits": [{k: hit.get(k) for k in keys} for hit in result.get("hits", [])],
-        "facets": {name: {str(f["value"]): f["count"] for f in result.get("facets", {}).get(name, [])}
+        "facets": {name: {str(f["value"]): f["count"] for f in counts.get(name, [])}
                    for name in FACET_FIELDS},
     }
 

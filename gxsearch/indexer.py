@@ -25,13 +25,11 @@ import shutil
 import time
 from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
-from multiprocessing import get_context
 from pathlib import Path, PurePosixPath
 
 from whoosh import index as whoosh_index
 
 from gxsearch import read
-from gxsearch.analysis import presegment
 from gxsearch.clean import clean
 from gxsearch.errors import IndexLocked, IndexMissing, ReadError
 from gxsearch.meta import extract_meta
@@ -44,6 +42,7 @@ LOCK = "LOCK"
 INFO = "gxsearch.json"
 _GEN_RE = re.compile(r"^gen-(\d{6})$")
 
+WRITER_MB = 512  # per writer: fewer external-sort runs to pickle and merge
 Progress = Callable[[int, int, str], None]
 
 
@@ -82,12 +81,14 @@ def analyse(source: read.Source, key: str) -> dict:
                  "encoding": source.encoding, "header": dict(source.header)},
     }]
     for order, sec in enumerate(sections):
-        content = f"{sec.heading}\n{sec.text}" if sec.heading else sec.text
+        # The section's own span of the cleaned text (heading + text as published), not
+        # heading + "\n" + text: a heading cut inside a number (``10.第9|999项``) must not
+        # break a phrase that runs across the cut (robustness fix, tests/test_robustness.py).
+        content = cleaned[sec.start:sec.end]
         doc = {
             "kind": "section", "key": f"{rid}#{sec.id}", "report_id": rid,
             "section_id": sec.id, "source": key,
-            "words": presegment(content), "hwords": presegment(" ".join(sec.path)),
-            "grams": content, "chars": content,
+            "words": content, "grams": content,
             "topic": ",".join(topics_for(sec.path, sec.text)),
             "year_num": int(year) if year else 0, "order": order,
             "title": meta.get("title") or "", "heading": sec.heading,
@@ -251,12 +252,15 @@ def index_paths(paths: Iterable[str], index_dir: str | os.PathLike, *, rebuild: 
         seen = {k for _, k in jobs}
         gone = [k for k in known if k not in seen and any(
             k == pre or k.startswith(pre) for pre in prefixes)]
-        writer = ix.writer(limitmb=256)
+        # With procs > 1 Whoosh's sub-writers run the analyzers (jieba included) and write
+        # one segment each, in parallel; this process reads, cleans and splits.
+        writer = (ix.writer(procs=procs, multisegment=True, limitmb=WRITER_MB)
+                  if procs > 1 else ix.writer(limitmb=WRITER_MB))
         try:
             for key in gone:
                 writer.delete_by_term("report_id", known[key][0])
             analysed = 0
-            for i, result in enumerate(_analysed(todo, procs)):
+            for i, result in enumerate(map(_analyse_file, todo)):
                 if "skipped" in result:
                     skipped.append(result["skipped"])
                 else:
@@ -290,12 +294,3 @@ def index_paths(paths: Iterable[str], index_dir: str | os.PathLike, *, rebuild: 
         "seconds": round(time.perf_counter() - t0, 3), "generation": str(gen),
         "rebuilt": rebuild, "stale_lock": lock.stale_pid,
     }
-
-
-def _analysed(todo: list[tuple[str, str]], procs: int):
-    if procs <= 1 or len(todo) < 2:
-        yield from map(_analyse_file, todo)
-        return
-    # fork keeps the parent's loaded jieba dictionary; results come back in order.
-    with get_context("fork").Pool(procs) as pool:
-        yield from pool.imap(_analyse_file, todo, chunksize=4)

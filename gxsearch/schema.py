@@ -1,6 +1,6 @@
 """The Whoosh schema: one document per section, plus one stored-only document per report.
 
-Section documents carry three analysed views of ``heading + text`` (see ``analysis``), the
+Section documents carry two analysed views of ``heading + text`` (see ``analysis``), the
 facet fields and what a hit needs to render without reading the source file. Report documents
 (``kind=report``) carry the report's metadata, its original text and the file fingerprint the
 indexer uses to skip unchanged files; their only indexed fields are ``kind``, ``report_id``
@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from gxsearch.analysis import char_analyzer, gram_analyzer, word_analyzer
+from gxsearch.analysis import gram_analyzer, word_analyzer
 
 #: Bumped whenever the schema or the analysis changes; an index of another version is rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 FACET_FIELDS = ("district", "year", "topic", "province")
 
@@ -27,12 +27,10 @@ def make_schema() -> Schema:
         report_id=ID(stored=True),
         section_id=STORED,
         source=ID(stored=True),
-        # Ranking: jieba words of the section, and of its heading path (boosted at query time).
+        # Ranking: jieba words of heading + text.
         words=TEXT(analyzer=word_analyzer(), phrase=True),
-        hwords=TEXT(analyzer=word_analyzer(), phrase=False),
-        # Matching: unit bigrams with positions (phrases), single units (one-character queries).
+        # Matching: unit bigrams with positions (phrases; one-unit queries by prefix).
         grams=TEXT(analyzer=gram_analyzer(), phrase=True),
-        chars=TEXT(analyzer=char_analyzer(), phrase=False),
         # Facets.
         district=ID(stored=True),
         province=ID(stored=True),

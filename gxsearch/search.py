@@ -17,7 +17,7 @@ from whoosh import index as whoosh_index
 from whoosh import query as Q
 from whoosh import sorting
 
-from gxsearch.analysis import join_units, literal_units, segment
+from gxsearch.analysis import is_alnum_unit, join_units, literal_units, segment
 from gxsearch.errors import BadQuery, NotFound
 from gxsearch.highlight import mark, pattern_for, snippet, terms_for
 from gxsearch.indexer import current_generation, read_info
@@ -105,43 +105,55 @@ def open_index(index_dir) -> Index:
 
 # --- from literals to Whoosh queries ------------------------------------------------------
 
-def _substring(text: str):
+def _one_unit(unit: str, reader):
+    # Every occurrence of a unit starts a bigram (a run's last unit pairs with RUN_END). For a
+    # latin/digit unit, skip bigrams of a longer run: "2017" must not find "20170".
+    n = len(unit)
+    expanded = (t.decode("utf-8") if isinstance(t, bytes) else t
+                for t in reader.expand_prefix("grams", unit))
+    terms = [t for t in expanded
+             if not (is_alnum_unit(unit) and t[n:n + 1].isascii() and t[n:n + 1].isalnum())]
+    return Q.Or([Q.Term("grams", t) for t in terms]) if terms else Q.NullQuery
+
+
+def _substring(text: str, reader):
     """A query for sections whose text contains ``text`` (complete: see analysis.py)."""
     us = literal_units(text)
     if not us:
         return None
     if len(us) == 1:
-        return Q.Term("chars", us[0])
+        return _one_unit(us[0], reader)
     grams = [join_units(a, b) for a, b in zip(us, us[1:], strict=False)]
     return Q.Term("grams", grams[0]) if len(grams) == 1 else Q.Phrase("grams", grams)
 
 
-def _required(lit: Literal):
+def _required(lit: Literal, reader):
     if lit.phrase:
-        return _substring(lit.text)
+        return _substring(lit.text, reader)
     words = segment(lit.text)
-    parts = [q for q in (_substring(w) for w in words) if q is not None] if len(words) > 1 else []
-    return Q.And(parts) if len(parts) > 1 else _substring(lit.text)
+    parts = [q for q in (_substring(w, reader) for w in words) if q is not None
+             ] if len(words) > 1 else []
+    return Q.And(parts) if len(parts) > 1 else _substring(lit.text, reader)
 
 
-def _ranking(parsed: ParsedQuery):
+def _ranking(parsed: ParsedQuery, reader):
     terms = []
     for lit in parsed.literals:
-        for w in segment(lit.text):
-            terms += [Q.Term("words", w), Q.Term("hwords", w, boost=2.0)]
+        terms += [Q.Term("words", w) for w in segment(lit.text)]
         if not lit.phrase and len(literal_units(lit.text)) > 2:
-            terms.append(_substring(lit.text))  # adjacency of an unquoted term ranks higher
+            # Adjacency of an unquoted term ranks higher.
+            terms.append(_substring(lit.text, reader))
     return Q.Or(terms) if terms else None
 
 
-def _match_query(parsed: ParsedQuery):
+def _match_query(parsed: ParsedQuery, reader):
     groups = []
     for group in parsed.groups:
-        alts = [q for q in (_required(lit) for lit in group) if q is not None]
+        alts = [q for q in (_required(lit, reader) for lit in group) if q is not None]
         if alts:
             groups.append(alts[0] if len(alts) == 1 else Q.Or(alts))
     q = Q.And(groups) if len(groups) > 1 else (groups[0] if groups else None)
-    negs = [n for n in (_required(lit) for lit in parsed.negs) if n is not None]
+    negs = [n for n in (_required(lit, reader) for lit in parsed.negs) if n is not None]
     return q, (Q.Or(negs) if negs else None)
 
 
@@ -217,7 +229,8 @@ def search(index: Index, query: str, *, districts=(), years=(), topics=(), provi
         raise BadQuery("请输入检索词，例如：依申请公开")
     with index.lock:
         searcher = index.fresh()
-        match_q, neg_q = _match_query(parsed)
+        reader = searcher.reader()
+        match_q, neg_q = _match_query(parsed, reader)
         base = index.matches(match_q) if match_q is not None else index.sections()
         if neg_q is not None:
             base = base - index.matches(neg_q)
@@ -230,7 +243,7 @@ def search(index: Index, query: str, *, districts=(), years=(), topics=(), provi
         limit = total if per_page == 0 else page * per_page
         hits = []
         if final and limit > (page - 1) * per_page:
-            ranking = _ranking(parsed)
+            ranking = _ranking(parsed, reader)
             score_q = match_q if ranking is None else (
                 Q.AndMaybe(match_q, ranking) if match_q is not None else ranking)
             if score_q is None or sort == "year":

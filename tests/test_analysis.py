@@ -1,13 +1,12 @@
 """Tests of the three analyzers: words (ranking), unit bigrams (phrases), units."""
 
 from gxsearch.analysis import (
+    RUN_END,
     BigramFilter,
     UnitTokenizer,
-    char_analyzer,
     gram_analyzer,
     join_units,
     literal_units,
-    presegment,
     segment,
     word_analyzer,
 )
@@ -25,22 +24,18 @@ def test_units_split_han_latin_digits_and_punctuation():
 def test_gram_analyzer_sequential_positions_and_gap_at_line_break():
     assert _texts(gram_analyzer(), "依申请公开,2017年\n复议") == [
         ("依申", 0), ("申请", 1), ("请公", 2), ("公开", 3), ("开,", 4), (",2017", 5),
-        ("2017年", 6), ("复议", 9)]
+        ("2017年", 6), ("年" + RUN_END, 7), ("复议", 9), ("议" + RUN_END, 10)]
 
 
 def test_gram_analyzer_char_offsets_cover_the_bigram():
     toks = [(t.text, t.startchar, t.endchar)
             for t in gram_analyzer()("政务公开", positions=True, chars=True)]
-    assert toks == [("政务", 0, 2), ("务公", 1, 3), ("公开", 2, 4)]
+    assert toks == [("政务", 0, 2), ("务公", 1, 3), ("公开", 2, 4), ("开" + RUN_END, 3, 4)]
 
 
 def test_analyzers_compose_with_pipe():
     analyzer = UnitTokenizer() | BigramFilter()
-    assert [t.text for t in analyzer("行政复议")] == ["行政", "政复", "复议"]
-
-
-def test_char_analyzer_drops_punctuation():
-    assert [t.text for t in char_analyzer()("《条例》第2条")] == ["条", "例", "第", "2", "条"]
+    assert [t.text for t in analyzer("行政复议")] == ["行政", "政复", "复议", "议" + RUN_END]
 
 
 def test_join_units_keeps_latin_words_apart():
@@ -58,8 +53,3 @@ def test_word_analyzer_positions_are_sequential_not_char_offsets():
 def test_user_dictionary_keeps_domain_terms_whole():
     assert segment("两微一端是政务公开的主阵地") == ["两微一端", "是", "政务公开", "的", "主阵地"]
 
-
-def test_presegmented_value_gives_the_same_tokens():
-    text = "全年共接收依申请公开32件,受理依申请公开27件"
-    direct = _texts(word_analyzer(), text)
-    assert _texts(word_analyzer(), presegment(text)) == direct

@@ -75,6 +75,22 @@ def test_two_character_word_fuyi_is_found(seed_index):
                for h in result["hits"])
 
 
+def test_one_character_and_one_number_queries(seed_index):
+    def containing(needle, exclude=None):
+        found = set()
+        for rid in SEED_REPORTS:
+            for sec in get_report(seed_index, rid)["sections"]:
+                text = sec["heading"] + "\n" + sec["text"]
+                if needle in text and not (exclude and re.search(exclude, text)):
+                    found.add((rid, sec["id"]))
+        return found
+
+    assert _keys(_all(seed_index, "诉")) == containing("诉")
+    # "12345" (the hotline) is a unit of its own; it does not match inside longer numbers.
+    assert _keys(_all(seed_index, "12345")) == containing("12345") != set()
+    assert _all(seed_index, "1234")["total"] == 0
+
+
 def test_phrase_inside_a_longer_jieba_word_is_found(seed_index):
     inside = _keys(_all(seed_index, '"政府信息公开条例"'))
     assert len(inside) >= 4  # 中华人民共和国政府信息公开条例 in four seeds

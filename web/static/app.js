@@ -16,6 +16,17 @@
     el.focus({ preventScroll: true });
   }
 
+  // On a phone the facets come before the hits: fold those without a chosen value so the
+  // results stay one short scroll away (without JS they simply stay open).
+  function foldFacetsOnPhone() {
+    if (!window.matchMedia("(max-width: 48em)").matches) { return; }
+    var groups = document.querySelectorAll("details.facet");
+    for (var i = 0; i < groups.length; i++) {
+      if (!groups[i].querySelector("a.selected")) { groups[i].removeAttribute("open"); }
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", markTarget);
+  document.addEventListener("DOMContentLoaded", foldFacetsOnPhone);
   window.addEventListener("hashchange", markTarget);
 })();

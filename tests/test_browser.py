@@ -1,0 +1,107 @@
+"""End to end in a real headless Chromium: type a query, use a facet, follow a hit to its section.
+
+Skipped when the Debian ``chromium`` package is not installed; Playwright never downloads a
+browser here.
+"""
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from gxsearch.web import create_app
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} is not installed"),
+]
+
+
+@pytest.fixture(scope="module")
+def base_url(seed_index_dir):
+    from waitress.server import create_server
+
+    app = create_app({"INDEX_DIR": str(seed_index_dir)})
+    # Port 0: the OS picks a free port, so parallel runs never collide.
+    server = create_server(app, host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.effective_port}"
+    server.close()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+def total(page) -> int:
+    return int(page.locator(".summary .total").inner_text())
+
+
+def in_viewport(page, locator) -> bool:
+    box = locator.bounding_box()
+    vp = page.viewport_size
+    return box is not None and 0 <= box["y"] < vp["height"] and box["x"] < vp["width"]
+
+
+def test_search_facet_and_deep_link(browser, base_url, tmp_path: Path):
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+
+    page.goto(base_url + "/")
+    box = page.locator("#q")
+    assert box.evaluate("el => el === document.activeElement")  # autofocus
+    box.fill("依申请公开")
+    box.press("Enter")
+    page.wait_for_url("**/search?*")
+    assert page.locator(".snippet mark").first.is_visible()
+    assert page.locator(".snippet mark").first.inner_text() == "依申请公开"
+    before = total(page)
+
+    year_links = page.locator('[data-facet="year"] li a:not(.selected)')
+    expected = int(year_links.first.locator(".count").inner_text())
+    year_links.first.click()
+    page.wait_for_load_state()
+    assert page.locator('[data-facet="year"] a.selected').count() == 1
+    assert total(page) == expected < before
+    page.screenshot(path=str(tmp_path / "results.png"), full_page=True)
+
+    link = page.locator(".hit-link").first
+    anchor = link.get_attribute("href").split("#")[1]
+    link.click()
+    page.wait_for_url(f"**/report/**#{anchor}")
+    target = page.locator(f"section#{anchor}")
+    target.locator("mark").first.wait_for()
+    page.wait_for_function("id => document.getElementById(id).classList.contains('is-target')",
+                           arg=anchor)
+    assert target.evaluate("el => el.matches(':target')")
+    assert target.evaluate("el => getComputedStyle(el).borderLeftStyle") == "solid"
+    assert in_viewport(page, target)
+    page.screenshot(path=str(tmp_path / "report.png"))
+    assert not errors, errors  # includes CSP violations
+    page.close()
+
+
+def test_phone_width_and_keyboard(browser, base_url, tmp_path: Path):
+    page = browser.new_page(viewport={"width": 375, "height": 740})
+    page.goto(base_url + "/search?q=%E4%BE%9D%E7%94%B3%E8%AF%B7%E5%85%AC%E5%BC%80")
+    # Nothing wider than the phone screen.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    assert page.locator(".skip-link").is_visible()
+    page.screenshot(path=str(tmp_path / "phone.png"))
+    page.close()
