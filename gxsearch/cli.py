@@ -86,19 +86,6 @@ def index_cmd(paths, index_dir, rebuild, procs):
         sys.exit(1)
 
 
-def json_record(result: dict) -> dict:
-    """The stable ``--json`` contract (also served by ``/api/search``)."""
-    keys = ("report_id", "section_id", "title", "heading", "district", "province", "year",
-            "topics", "snippet", "url")
-    return {
-        "query": result["query"],
-        "total": result["total"],
-        "hits": [{k: hit[k] for k in keys} for hit in result["hits"]],
-        "facets": {field: {row["value"]: row["count"] for row in rows}
-                   for field, rows in result["facets"].items()},
-    }
-
-
 @main.command("search")
 @click.argument("query")
 @index_dir_option
@@ -112,6 +99,7 @@ def json_record(result: dict) -> dict:
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON record.")
 def search_cmd(query, index_dir, districts, years, topics, provinces, sort, limit, as_json):
     """Search the index for QUERY."""
+    from gxsearch.facets import json_record
     from gxsearch.search import open_index, search
 
     try:

@@ -18,6 +18,7 @@ from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from gxsearch import facets
+from gxsearch import search as api
 from gxsearch.errors import BadQuery, IndexMissing, NotFound
 
 REPORT_ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,80}$")
@@ -36,13 +37,6 @@ SECURITY_HEADERS = {
 }
 ERROR_TITLES = {400: "检索式有误", 404: "页面不存在", 405: "不支持的请求方法",
                 413: "请求太大", 500: "服务器内部错误", 503: "索引不可用"}
-
-
-def _search_api():
-    # Imported lazily so the app module imports even while search.py is being rebuilt.
-    from gxsearch import search as api
-
-    return api
 
 
 def _web_dir():
@@ -67,7 +61,7 @@ def create_app(config: dict | None = None) -> Flask:
             with lock:
                 ix = app.extensions.get("gxsearch.index")
                 if ix is None:
-                    ix = _search_api().open_index(app.config["INDEX_DIR"])
+                    ix = api.open_index(app.config["INDEX_DIR"])
                     app.extensions["gxsearch.index"] = ix
         return ix
 
@@ -75,7 +69,7 @@ def create_app(config: dict | None = None) -> Flask:
         return request.path.startswith("/api/")
 
     def run_search(params: facets.SearchParams, page=None, per_page=10):
-        return _search_api().search(
+        return api.search(
             index(), params.q,
             districts=params.filters.get("district", ()), years=params.filters.get("year", ()),
             topics=params.filters.get("topic", ()),
@@ -117,7 +111,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     @app.get("/")
     def home():
-        return render_template("index.html", info=_search_api().index_info(index()),
+        return render_template("index.html", info=api.index_info(index()),
                                examples=[(ex, facets.SearchParams(q=ex).url())
                                          for ex in EXAMPLES])
 
@@ -168,7 +162,6 @@ def create_app(config: dict | None = None) -> Flask:
                         headers={"Content-Disposition": 'attachment; filename="gxsearch.csv"'})
 
     def load_report(report_id: str, query: str = ""):
-        api = _search_api()
         try:
             return api.get_report(index(), valid_report_id(report_id), query=query)
         except NotFound:
