@@ -12,6 +12,7 @@ import html
 import re
 
 from gxsearch.analysis import literal_units, segment
+from gxsearch.match import unit_pattern
 from gxsearch.query import ParsedQuery
 
 SNIPPET_CHARS = 140
@@ -30,12 +31,9 @@ def terms_for(parsed: ParsedQuery) -> list[str]:
 
 
 def pattern_for(terms: list[str]) -> re.Pattern | None:
-    """A regex matching any of ``terms`` (longest first), tolerant of spaces and case."""
-    alts = []
-    for term in terms:
-        us = literal_units(term)
-        if us:
-            alts.append(r"\s*".join(re.escape(u) for u in us))
+    """A regex matching any of ``terms`` (longest first) as the search matches them: units
+    adjacent up to spaces, whatever the letter case (see ``match.unit_pattern``)."""
+    alts = [unit_pattern(us).pattern for us in map(literal_units, terms) if us]
     return re.compile("|".join(alts), re.IGNORECASE) if alts else None
 
 

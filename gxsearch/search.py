@@ -1,13 +1,15 @@
 """The search API: the one place the CLI and the web front end ask questions of the index.
 
-``search()`` parses the query (``query.py``), turns each literal into Whoosh queries on the
-bigram/unit fields (complete for phrases) ranked by the jieba word fields, computes the facet
-counts with drill-down semantics as set intersections in C (no Python loop over the hits),
-and highlights only the hits on the page (``highlight.py``).
+``search()`` parses the query (``query.py``), finds the matching sections as sets of document
+numbers (``match.py``, complete and exact for phrases), applies the facet filters and counts
+the facets with drill-down semantics as set intersections in C (no Python loop over the hits),
+ranks only what the page needs by BM25 on the jieba words, and highlights only the hits on the
+page (``highlight.py``).
 """
 
 from __future__ import annotations
 
+import heapq
 import threading
 import time
 from collections import OrderedDict
@@ -15,13 +17,13 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh import query as Q
-from whoosh import sorting
 
-from gxsearch.analysis import is_alnum_unit, join_units, literal_units, segment
+from gxsearch.analysis import segment
 from gxsearch.errors import BadQuery, NotFound
 from gxsearch.highlight import mark, pattern_for, snippet, terms_for
 from gxsearch.indexer import current_generation, read_info
-from gxsearch.query import Literal, ParsedQuery, check_year, parse
+from gxsearch.match import match
+from gxsearch.query import ParsedQuery, check_year, parse
 from gxsearch.schema import FACET_FIELDS
 
 MAX_PER_PAGE = 10_000
@@ -50,6 +52,7 @@ class Index:
     def _reset(self) -> None:
         self._facets: dict[str, dict[str, frozenset]] = {}
         self._sections: frozenset | None = None
+        self._years: list[int] | None = None
         self._matches: OrderedDict = OrderedDict()
 
     def fresh(self):
@@ -78,17 +81,23 @@ class Index:
             }
         return self._facets[field]
 
-    def matches(self, q) -> frozenset:
-        """Document numbers matching ``q`` (cached per index version)."""
-        key = repr(q)
+    def cached(self, key: tuple, compute) -> frozenset:
+        """``compute()``, remembered under ``key`` until the index changes (LRU)."""
         if key in self._matches:
             self._matches.move_to_end(key)
             return self._matches[key]
-        docs = frozenset(self.searcher.docs_for_query(q)) & self.sections()
-        self._matches[key] = docs
+        docs = self._matches[key] = compute()
         if len(self._matches) > _CACHE_SIZE:
             self._matches.popitem(last=False)
         return docs
+
+    def sort_key(self):
+        """``docnum → sort key`` for year order: newest year first, then document order."""
+        if self._years is None:
+            column = self.searcher.reader().column_reader("year_num")
+            self._years = [-(y or 0) for y in column]
+        years = self._years
+        return lambda d: (years[d], d)
 
     def close(self) -> None:
         """Release the searcher's files."""
@@ -101,60 +110,6 @@ class Index:
 def open_index(index_dir) -> Index:
     """Open the index in ``index_dir``; raise IndexMissing (with how to build one) if absent."""
     return Index(index_dir)
-
-
-# --- from literals to Whoosh queries ------------------------------------------------------
-
-def _one_unit(unit: str, reader):
-    # Every occurrence of a unit starts a bigram (a run's last unit pairs with RUN_END). For a
-    # latin/digit unit, skip bigrams of a longer run: "2017" must not find "20170".
-    n = len(unit)
-    expanded = (t.decode("utf-8") if isinstance(t, bytes) else t
-                for t in reader.expand_prefix("grams", unit))
-    terms = [t for t in expanded
-             if not (is_alnum_unit(unit) and t[n:n + 1].isascii() and t[n:n + 1].isalnum())]
-    return Q.Or([Q.Term("grams", t) for t in terms]) if terms else Q.NullQuery
-
-
-def _substring(text: str, reader):
-    """A query for sections whose text contains ``text`` (complete: see analysis.py)."""
-    us = literal_units(text)
-    if not us:
-        return None
-    if len(us) == 1:
-        return _one_unit(us[0], reader)
-    grams = [join_units(a, b) for a, b in zip(us, us[1:], strict=False)]
-    return Q.Term("grams", grams[0]) if len(grams) == 1 else Q.Phrase("grams", grams)
-
-
-def _required(lit: Literal, reader):
-    if lit.phrase:
-        return _substring(lit.text, reader)
-    words = segment(lit.text)
-    parts = [q for q in (_substring(w, reader) for w in words) if q is not None
-             ] if len(words) > 1 else []
-    return Q.And(parts) if len(parts) > 1 else _substring(lit.text, reader)
-
-
-def _ranking(parsed: ParsedQuery, reader):
-    terms = []
-    for lit in parsed.literals:
-        terms += [Q.Term("words", w) for w in segment(lit.text)]
-        if not lit.phrase and len(literal_units(lit.text)) > 2:
-            # Adjacency of an unquoted term ranks higher.
-            terms.append(_substring(lit.text, reader))
-    return Q.Or(terms) if terms else None
-
-
-def _match_query(parsed: ParsedQuery, reader):
-    groups = []
-    for group in parsed.groups:
-        alts = [q for q in (_required(lit, reader) for lit in group) if q is not None]
-        if alts:
-            groups.append(alts[0] if len(alts) == 1 else Q.Or(alts))
-    q = Q.And(groups) if len(groups) > 1 else (groups[0] if groups else None)
-    negs = [n for n in (_required(lit, reader) for lit in parsed.negs) if n is not None]
-    return q, (Q.Or(negs) if negs else None)
 
 
 # --- the API ------------------------------------------------------------------------------
@@ -229,36 +184,18 @@ def search(index: Index, query: str, *, districts=(), years=(), topics=(), provi
         raise BadQuery("请输入检索词，例如：依申请公开")
     with index.lock:
         searcher = index.fresh()
-        reader = searcher.reader()
-        match_q, neg_q = _match_query(parsed, reader)
-        base = index.matches(match_q) if match_q is not None else index.sections()
-        if neg_q is not None:
-            base = base - index.matches(neg_q)
+        base = match(searcher, parsed, index.sections(), index.cached)
         selected = {f: _selected(index, f, filters[f]) for f in FACET_FIELDS}
         final = base
         for docs in selected.values():
             if docs is not None:
                 final = final & docs
         total = len(final)
-        limit = total if per_page == 0 else page * per_page
-        hits = []
-        if final and limit > (page - 1) * per_page:
-            ranking = _ranking(parsed, reader)
-            score_q = match_q if ranking is None else (
-                Q.AndMaybe(match_q, ranking) if match_q is not None else ranking)
-            if score_q is None or sort == "year":
-                facet = [sorting.FieldFacet("year_num", reverse=True)]
-                if score_q is not None:
-                    facet.append(sorting.ScoreFacet())
-                facet.append(sorting.FieldFacet("order"))
-                results = searcher.search(score_q or Q.Every(), filter=set(final), limit=limit,
-                                          sortedby=sorting.MultiFacet(facet))
-            else:
-                results = searcher.search(score_q, filter=set(final), limit=limit)
-            pattern = pattern_for(terms_for(parsed))
-            start = 0 if per_page == 0 else (page - 1) * per_page
-            for hit in list(results)[start:limit]:
-                hits.append(_hit(hit.fields(), hit.score, pattern))
+        limit = total if per_page == 0 else min(total, page * per_page)
+        start = 0 if per_page == 0 else (page - 1) * per_page
+        pattern = pattern_for(terms_for(parsed))
+        ranked = _rank(index, parsed, final, limit, sort)
+        hits = [_hit(searcher.stored_fields(d), score, pattern) for d, score in ranked[start:]]
         facets = _facets(index, base, selected, filters)
     pages = 1 if per_page == 0 else max(1, -(-total // per_page))
     return {
@@ -266,6 +203,26 @@ def search(index: Index, query: str, *, districts=(), years=(), topics=(), provi
         "elapsed_ms": round((time.perf_counter() - t0) * 1000, 2), "filters": filters,
         "hits": hits, "facets": facets,
     }
+
+
+def _rank(index: Index, parsed: ParsedQuery, final: frozenset, limit: int, sort: str):
+    """The first ``limit`` of ``final`` as ``(docnum, score)``: by BM25 on the jieba words,
+    sections without any of the words after those with; or newest year first."""
+    if limit <= 0:
+        return []
+    words = list(dict.fromkeys(w for lit in parsed.literals for w in segment(lit.text)))
+    ranked = []
+    if words and sort == "relevance":
+        # Only Term queries here: ranking never re-runs the (expensive) phrase matching.
+        results = index.searcher.search(Q.Or([Q.Term("words", w) for w in words]),
+                                        filter=set(final), limit=limit)
+        ranked = [(hit.docnum, hit.score) for hit in results]
+    if len(ranked) < limit:
+        seen = {d for d, _ in ranked}
+        rest = final - seen if seen else final
+        ranked += [(d, None) for d in heapq.nsmallest(limit - len(ranked), rest,
+                                                       key=index.sort_key())]
+    return ranked
 
 
 def _hit(fields: dict, score, pattern) -> dict:
@@ -280,8 +237,7 @@ def _hit(fields: dict, score, pattern) -> dict:
         "year": int(year) if year else None,
         "topics": [t for t in (fields.get("topic") or "").split(",") if t],
         "snippet": html, "snippet_text": plain,
-        # Sorted by year, Whoosh gives the sort key instead of a score.
-        "score": round(float(score), 4) if isinstance(score, (int, float)) else None,
+        "score": round(float(score), 4) if score is not None else None,
         "url": f"/report/{fields['report_id']}#{fields['section_id']}",
         "source": fields.get("source", ""),
     }

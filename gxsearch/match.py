@@ -1,0 +1,100 @@
+"""Matching: the set of sections (document numbers) that contain each query literal.
+
+A literal of one unit is the union of the bigrams it starts; of two units, one bigram's
+posting list; of more, the intersection of its bigrams' posting lists (Whoosh skips blocks),
+verified against the stored section text. Verifying a few candidates' text is far cheaper in
+pure Python than decoding positions for a Whoosh phrase query, and it is exact by
+construction: the check is the literal itself, units adjacent up to spaces, never across a
+line break. Sets are combined in C: no Python loop over the hits.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from whoosh import query as Q
+
+from gxsearch.analysis import is_alnum_unit, join_units, literal_units, segment
+from gxsearch.query import Literal, ParsedQuery
+
+Cache = Callable[[tuple, Callable[[], frozenset]], frozenset]
+
+
+def unit_pattern(units: list[str]) -> re.Pattern:
+    """A regex for ``units`` adjacent up to spaces (not line breaks), whole latin/digit runs."""
+    body = r"[^\S\n]*".join(re.escape(u) for u in units)
+    if is_alnum_unit(units[0]):
+        body = r"(?<![A-Za-z0-9])" + body
+    if is_alnum_unit(units[-1]):
+        body += r"(?![A-Za-z0-9])"
+    return re.compile(body, re.IGNORECASE)
+
+
+def content(fields: dict) -> str:
+    """The indexed text of a section: heading and own text."""
+    heading, text = fields.get("heading") or "", fields.get("text") or ""
+    return f"{heading}\n{text}" if heading else text
+
+
+def _postings(reader, term: str) -> frozenset:
+    if ("grams", term) not in reader:
+        return frozenset()
+    return frozenset(reader.postings("grams", term).all_ids())
+
+
+def _unit_docs(reader, unit: str) -> frozenset:
+    # Every occurrence of a unit starts a bigram (a run's last unit pairs with RUN_END). For a
+    # latin/digit unit, skip bigrams of a longer run: "2017" must not find "20170".
+    n = len(unit)
+    docs: set = set()
+    for t in reader.expand_prefix("grams", unit):
+        t = t.decode("utf-8") if isinstance(t, bytes) else t
+        if is_alnum_unit(unit) and t[n:n + 1].isascii() and t[n:n + 1].isalnum():
+            continue
+        docs |= _postings(reader, t)
+    return frozenset(docs)
+
+
+def substring_docs(searcher, text: str) -> frozenset:
+    """Sections whose heading or text contains ``text`` (folded), exactly."""
+    units = literal_units(text)
+    if not units:
+        return frozenset()
+    reader = searcher.reader()
+    if len(units) == 1:
+        return _unit_docs(reader, units[0])
+    grams = list(dict.fromkeys(join_units(a, b) for a, b in zip(units, units[1:], strict=False)))
+    if len(units) == 2:
+        return _postings(reader, grams[0])
+    if not all(("grams", g) in reader for g in grams):
+        return frozenset()
+    candidates = searcher.docs_for_query(Q.And([Q.Term("grams", g) for g in grams]))
+    pattern = unit_pattern(units)
+    return frozenset(d for d in candidates if pattern.search(content(searcher.stored_fields(d))))
+
+
+def literal_docs(searcher, lit: Literal, cache: Cache) -> frozenset:
+    """Sections matching one literal: the phrase if quoted, else each of its jieba words."""
+    def sub(text: str) -> frozenset:
+        return cache(("sub", text.lower()), lambda: substring_docs(searcher, text))
+
+    words = [] if lit.phrase else segment(lit.text)
+    if len(words) <= 1:
+        return sub(lit.text)
+    docs = sub(words[0])
+    for w in words[1:]:
+        docs = docs & sub(w)
+    return docs
+
+
+def match(searcher, parsed: ParsedQuery, sections: frozenset, cache: Cache) -> frozenset:
+    """Sections matching ``parsed`` (groups ANDed, literals in a group ORed, negatives removed);
+    every section when the query has no positive term."""
+    docs = sections
+    for group in parsed.groups:
+        alts = frozenset().union(*(literal_docs(searcher, lit, cache) for lit in group))
+        docs = docs & alts
+    for lit in parsed.negs:
+        docs = docs - literal_docs(searcher, lit, cache)
+    return docs

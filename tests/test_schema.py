@@ -1,0 +1,40 @@
+"""Tests of the Whoosh schema and of its version check."""
+
+import json
+
+from conftest import SEEDS
+from whoosh.filedb.filestore import RamStorage
+from whoosh.query import Phrase, Term
+
+from gxsearch.indexer import current_generation, index_paths
+from gxsearch.schema import FACET_FIELDS, make_schema
+
+
+def test_fields():
+    schema = make_schema()
+    assert set(schema.names()) == {
+        "kind", "key", "report_id", "section_id", "source", "words", "grams", "district",
+        "province", "year", "topic", "year_num", "order", "title", "heading", "heading_path",
+        "level", "text", "span", "meta", "original", "sha1"}
+    assert set(FACET_FIELDS) <= set(schema.names())
+
+
+def test_phrase_inside_a_jieba_word_matches_on_the_gram_field():
+    ix = RamStorage().create_index(make_schema())
+    with ix.writer() as w:
+        w.add_document(kind="section", key="a", words="深入落实《中华人民共和国政府信息公开条例》",
+                       grams="深入落实《中华人民共和国政府信息公开条例》")
+    with ix.searcher() as s:
+        # jieba makes 中华人民共和国 one word; the bigram phrase still finds 共和国政府.
+        assert len(s.search(Phrase("grams", ["共和", "和国", "国政", "政府"]))) == 1
+        assert len(s.search(Term("words", "共和国政府"))) == 0
+
+
+def test_an_index_of_another_schema_version_is_rebuilt(tmp_path):
+    index_paths([str(SEEDS)], tmp_path)
+    gen = current_generation(tmp_path)
+    info = json.loads((gen / "gxsearch.json").read_text())
+    (gen / "gxsearch.json").write_text(json.dumps({**info, "schema": 0}))
+    summary = index_paths([str(SEEDS)], tmp_path)
+    assert summary["rebuilt"] and summary["analysed"] == 5
+    assert current_generation(tmp_path) != gen
