@@ -81,10 +81,12 @@ def analyse(source: read.Source, key: str) -> dict:
                  "encoding": source.encoding, "header": dict(source.header)},
     }]
     for order, sec in enumerate(sections):
-        # The section's own span of the cleaned text (heading + text as published), not
-        # heading + "\n" + text: a heading cut inside a number (``10.第9|999项``) must not
-        # break a phrase that runs across the cut (robustness fix, tests/test_robustness.py).
-        content = cleaned[sec.start:sec.end]
+        # Index the section as published: heading, then whatever separated it from the text
+        # ("" for an inline heading), so "1.其他需要报告的事项无" or a heading cut inside a
+        # number ("10.第9" + "999项") stays one phrase. match.content() rebuilds the same.
+        rest = cleaned[sec.start:sec.end][len(sec.heading):]
+        sep = rest[:len(rest) - len(rest.lstrip())] if sec.heading else ""
+        content = f"{sec.heading}{sep}{sec.text}"
         doc = {
             "kind": "section", "key": f"{rid}#{sec.id}", "report_id": rid,
             "section_id": sec.id, "source": key,
@@ -92,7 +94,7 @@ def analyse(source: read.Source, key: str) -> dict:
             "topic": ",".join(topics_for(sec.path, sec.text)),
             "year_num": int(year) if year else 0, "order": order,
             "title": meta.get("title") or "", "heading": sec.heading,
-            "heading_path": list(sec.path), "level": sec.level, "text": sec.text,
+            "heading_path": list(sec.path), "level": sec.level, "text": sec.text, "sep": sep,
             "span": (sec.start, sec.end),
             **facets,
         }

@@ -32,9 +32,9 @@ def unit_pattern(units: list[str]) -> re.Pattern:
 
 
 def content(fields: dict) -> str:
-    """The indexed text of a section: heading and own text."""
+    """The indexed text of a section (stored fields): heading, separator as published, text."""
     heading, text = fields.get("heading") or "", fields.get("text") or ""
-    return f"{heading}\n{text}" if heading else text
+    return f"{heading}{fields.get('sep', '')}{text}" if heading else text
 
 
 def _postings(reader, term: str) -> frozenset:

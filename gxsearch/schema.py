@@ -14,7 +14,7 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from gxsearch.analysis import gram_analyzer, word_analyzer
 
 #: Bumped whenever the schema or the analysis changes; an index of another version is rebuilt.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 FACET_FIELDS = ("district", "year", "topic", "province")
 
@@ -45,6 +45,7 @@ def make_schema() -> Schema:
         heading_path=STORED,
         level=STORED,
         text=STORED,
+        sep=STORED,
         span=STORED,
         meta=STORED,
         original=STORED,

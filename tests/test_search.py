@@ -7,6 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gxsearch.errors import BadQuery
+from gxsearch.match import content
 from gxsearch.search import get_report, highlight_html, index_info, search
 
 SEED_REPORTS = {
@@ -76,14 +77,8 @@ def test_two_character_word_fuyi_is_found(seed_index):
 
 
 def test_one_character_and_one_number_queries(seed_index):
-    def containing(needle, exclude=None):
-        found = set()
-        for rid in SEED_REPORTS:
-            for sec in get_report(seed_index, rid)["sections"]:
-                text = sec["heading"] + "\n" + sec["text"]
-                if needle in text and not (exclude and re.search(exclude, text)):
-                    found.add((rid, sec["id"]))
-        return found
+    def containing(needle):
+        return {key for key, text in _contents(seed_index).items() if needle in text}
 
     assert _keys(_all(seed_index, "诉")) == containing("诉")
     # "12345" (the hotline) is a unit of its own; it does not match inside longer numbers.
@@ -167,26 +162,26 @@ def test_index_info(seed_index):
     assert info["sections"] == sum(n for _, n in info["years"])
 
 
-def _han_runs(ix):
-    runs = []
-    for rid in SEED_REPORTS:
-        for sec in get_report(ix, rid)["sections"]:
-            runs += re.findall(r"[\u4e00-\u9fff]{2,}", sec["heading"] + "\n" + sec["text"])
-    return runs
+def _contents(ix):
+    """(report id, section id) → the indexed text of every seed section."""
+    return {(f["report_id"], f["section_id"]): content(f)
+            for f in ix.searcher.documents(kind="section")}
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_phrase_search_is_complete_and_exact(seed_index, data):
-    runs = _han_runs(seed_index)
+    contents = _contents(seed_index)
+    runs = [r for text in contents.values() for r in re.findall(r"[\u4e00-\u9fff]{2,}", text)]
     run = data.draw(st.sampled_from(runs))
     n = data.draw(st.integers(2, min(10, len(run))))
     i = data.draw(st.integers(0, len(run) - n))
     phrase = run[i:i + n]
     result = _all(seed_index, f'"{phrase}"')
-    containing = set()
-    for rid in SEED_REPORTS:
-        for sec in get_report(seed_index, rid)["sections"]:
-            if phrase in sec["heading"] + "\n" + sec["text"]:
-                containing.add((rid, sec["id"]))
-    assert _keys(result) == containing
+    assert _keys(result) == {key for key, text in contents.items() if phrase in text}
+
+
+def test_phrase_across_an_inline_heading_and_its_text(seed_index):
+    # Seed 003: "(一)加強組織領導,明確公開責任。亳州經濟開發區整合成立後" — heading and text on one line.
+    assert _keys(_all(seed_index, '"明确公开责任。亳州经济开发区整合"')) == {
+        ("seeds-003_170688ddfb80e253", "s1-1")}
