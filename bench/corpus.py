@@ -25,7 +25,8 @@ from opencc import OpenCC
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
-PINGTAN = Path("/work/shared/corpus/pingtan")
+# The real reports live beside the checkout (../shared/corpus), here and in CI.
+PINGTAN = ROOT.parent / "shared" / "corpus" / "pingtan"
 HEADER_MARK = "==================== 正文 ===================="
 
 # Real districts / development zones with their provinces: the issuing bodies.
@@ -207,9 +208,11 @@ class Generator:
             if new and 1 <= i <= 3:
                 blocks.append(("", conv(_table(rng))))
         lines = [conv(title)]
+        furniture = ""
         if not oneline and rng.random() < 0.4:
             pub = f"{year + 1}-{rng.randint(1, 3):02d}-{rng.randint(1, 28):02d}"
-            lines.append(conv(rng.choice(FURNITURE).format(body=body, pub=pub)))
+            furniture = conv(rng.choice(FURNITURE).format(body=body, pub=pub))
+            lines.append(furniture)
         indent = "  " if rng.random() < 0.3 else ""
         for h, p in blocks:
             lines.append(h if h else indent + p)
@@ -238,7 +241,9 @@ class Generator:
             ]
             content = "\n".join(hdr) + "\n" + text
         return {
-            "title": title, "text": content, "body_text": text, "traditional": trad,
+            # Probes skip page furniture: gxsearch drops it on purpose, it is not report text.
+            "title": title, "text": content, "traditional": trad,
+            "body_text": text.replace(furniture, "") if furniture else text,
             "header": header, "oneline": oneline, "template": "2021" if new else "pre2019",
         }
 

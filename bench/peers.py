@@ -2,7 +2,8 @@
 
 Every engine has `build(corpus_dir, records, index_dir, procs=1) -> stats`, `open(index_dir)`,
 `query(q) -> {"total", "hits": [(id, snippet)], "facets"}` (top 10, highlighted, with facet
-counts), `contains(q, rid) -> bool` (is report `rid` among *all* matches: phrase recall) and
+counts), `contains(q, rid, narrow) -> bool` (is report `rid` among *all* matches: phrase
+recall; `narrow` is the report's year and body, a hint only gxsearch uses) and
 `size(index_dir) -> bytes`.
 
 A query `q` is a dict: `op` ("and" | "or" | "not"), `terms` (strings; a phrase is given with its
@@ -15,7 +16,7 @@ Peers:
   report, whoosh's QueryParser, `hit.highlights`, `groupedby` facets.
 - `Fts5Trigram`: SQLite FTS5 with the trigram tokenizer, one row per report, `snippet()`,
   GROUP BY facets. Terms under 3 characters cannot match with trigram; left as is on purpose.
-- `Gxsearch`: the project itself, through its public API.
+- `Gxsearch`: the project itself, through its public API only.
 """
 
 from __future__ import annotations
@@ -105,7 +106,7 @@ class WhooshJieba:
               for name in ("year", "district")}
         return {"total": len(res), "hits": hits, "facets": fc}
 
-    def contains(self, q, rid):
+    def contains(self, q, rid, narrow=None):
         docnum = self.searcher.document_number(id=rid)
         wq = self.parser.parse(self.render(q))
         return docnum in set(wq.docs(self.searcher))
@@ -176,7 +177,7 @@ class Fts5Trigram:
             for name in ("year", "district")}
         return {"total": total, "hits": hits, "facets": fc}
 
-    def contains(self, q, rid):
+    def contains(self, q, rid, narrow=None):
         where, args = self._where(q)
         row = self.con.execute(f"SELECT 1 FROM reports WHERE {where} AND rid = ? LIMIT 1",
                                [*args, rid]).fetchone()
@@ -200,14 +201,6 @@ class Gxsearch:
         from gxsearch.search import open_index
 
         self.ix = open_index(str(index_dir))
-        # gxsearch keys a report by its path relative to the *parent* of the indexed directory
-        # ("corpus-300/000/x.txt"); manifest ids are relative to the corpus directory.
-        reader = self.ix.searcher.reader()
-        self.keys = {}
-        for term in reader.lexicon("source"):
-            key = term.decode("utf-8") if isinstance(term, bytes) else term
-            self.keys[key] = key
-            self.keys.setdefault(key.split("/", 1)[-1], key)
 
     @staticmethod
     def render(q):
@@ -240,25 +233,21 @@ class Gxsearch:
     def hit_id(self, h):
         return h.get("source", "").split("/", 1)[-1] or h.get("report_id")
 
-    def contains(self, q, rid):
-        """Is report ``rid`` among all matches? Uses the match sets search() computes, since
-        paging every hit (with snippets) of a common phrase through the public API is slow."""
-        from gxsearch.query import parse
-        from gxsearch.search import _match_query
+    def contains(self, q, rid, narrow=None):
+        """Is report ``rid`` among all matches? Public API only. Every hit of a common phrase
+        (with snippets) is slow, so first narrow to the report's own year and issuing body
+        (unique in the corpus); only if that misses (metadata not recognised), page all hits."""
+        # gxsearch keys a report by its path relative to the *parent* of the indexed directory
+        # ("corpus-300/000/x.txt"); manifest ids are relative to the corpus directory.
+        def mine(h):
+            src = h.get("source", "")
+            return src == rid or src.endswith("/" + rid)
 
-        match_q, neg_q = _match_query(parse(self.render(q)))
-        with self.ix.lock:
-            searcher = self.ix.fresh()
-            base = self.ix.matches(match_q)
-            if neg_q is not None:
-                base = base - self.ix.matches(neg_q)
-            mine = set(searcher.document_numbers(source=self.keys.get(rid, rid)))
-        return bool(mine & base)
-
-    def contains_public(self, q, rid):
-        """The same through the public API: every hit, compared on ``source``."""
-        res = self._search(q, per_page=0)
-        return any(h.get("source") == self.keys.get(rid, rid) for h in res["hits"])
+        if narrow:
+            res = self._search({**q, **narrow}, per_page=0)
+            if any(mine(h) for h in res["hits"]):
+                return True
+        return any(mine(h) for h in self._search(q, per_page=0)["hits"])
 
     def size(self, index_dir):
         return dir_size(index_dir)

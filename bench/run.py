@@ -95,7 +95,8 @@ def build_queries(corpus: Path, manifest: list[dict], n: int, seed: int = 7) -> 
             {"cls": "filter_topic", "op": "and", "terms": [ws[0]],
              "topic": topics[i % len(topics)]},
         ]
-    recall = [{"rid": rec["file"], "probe": p, "traditional": rec["traditional"]}
+    recall = [{"rid": rec["file"], "probe": p, "traditional": rec["traditional"],
+               "narrow": {"year": rec["year"], "district": rec["body"]}}
               for rec in manifest for p in rec["probes"]]
     rng.shuffle(recall)
     return {"latency": lat, "recall": recall}
@@ -160,7 +161,7 @@ def worker_serve(engine: str, index_dir: str, queries_path: str, recall_n: int) 
     for pr in qs["recall"][:recall_n]:
         q = {"op": "and", "terms": [f'"{pr["probe"]}"']}
         try:
-            ok = eng.contains(q, pr["rid"])
+            ok = eng.contains(q, pr["rid"], pr.get("narrow"))
         except Exception as e:
             errors.append(f"recall {pr['probe']}: {type(e).__name__}: {e}"[:300])
             ok = False

@@ -2,13 +2,14 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import CORPUS
 
 from gxsearch.clean import clean, fold
 from gxsearch.read import read_file
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
-CORPUS = Path("/work/shared/corpus/pingtan")
+
 FILES = sorted(SEEDS.glob("*.txt")) + sorted(CORPUS.glob("*.txt"))
 
 FURNITURE = [

@@ -2,6 +2,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import CORPUS
 
 from gxsearch.clean import clean
 from gxsearch.meta import (
@@ -18,7 +19,7 @@ from gxsearch.read import read_file
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
-CORPUS = Path("/work/shared/corpus/pingtan")
+
 TRUTH = (
     [json.loads(line) for line in (CORPUS / "meta.jsonl").read_text("utf-8").splitlines()]
     if (CORPUS / "meta.jsonl").exists()

@@ -3,6 +3,7 @@ import os
 from pathlib import Path
 
 import pytest
+from conftest import CORPUS
 
 from gxsearch import read
 from gxsearch.errors import ReadError
@@ -10,7 +11,7 @@ from gxsearch.read import Skipped, Source, iter_sources, list_files, parse_heade
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
-CORPUS = Path("/work/shared/corpus/pingtan")
+
 needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not present")
 
 # From seeds/002: long enough for the encoding detector to be sure of itself.
