@@ -149,6 +149,9 @@ def serve_cmd(index_dir, host, port):
     try:
         current_generation(index_dir)
     except IndexMissing:
+        if not Path(DEFAULT_SEEDS).is_dir():
+            _fail(f"no index at {index_dir} and no {DEFAULT_SEEDS}/ directory here to build one "
+                  f"from; build it with: gxsearch index PATH… --index-dir {index_dir}")
         click.echo(f"no index at {index_dir}: building one from {DEFAULT_SEEDS}/ first", err=True)
         try:
             summary = index_paths([DEFAULT_SEEDS], index_dir)

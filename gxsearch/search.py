@@ -57,12 +57,9 @@ class Index:
 
     def fresh(self):
         """The searcher, reopened first if the index changed on disk. Call with ``lock`` held."""
-        if current_generation(self.root) != self.generation:
+        # Reopen rather than Searcher.refresh(): refreshing fails on an index with no segment.
+        if current_generation(self.root) != self.generation or not self.searcher.up_to_date():
             self._open()
-        elif not self.searcher.up_to_date():
-            self.searcher = self.searcher.refresh()
-            self.info = read_info(self.generation)
-            self._reset()
         return self.searcher
 
     def sections(self) -> frozenset:

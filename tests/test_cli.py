@@ -71,3 +71,10 @@ def test_python_dash_m_works():
     out = subprocess.run([sys.executable, "-m", "gxsearch", "--help"], capture_output=True,
                          text=True, check=True)
     assert "index" in out.stdout and "search" in out.stdout
+
+
+def test_serve_without_index_or_seeds_says_how_to_build_one(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    out = _run("serve", "--index-dir", str(tmp_path / "index"))
+    assert out.exit_code == 2
+    assert "no seeds/ directory here" in out.output and "gxsearch index PATH" in out.output

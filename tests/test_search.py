@@ -185,3 +185,19 @@ def test_phrase_across_an_inline_heading_and_its_text(seed_index):
     # Seed 003: "(一)加強組織領導,明確公開責任。亳州經濟開發區整合成立後" — heading and text on one line.
     assert _keys(_all(seed_index, '"明确公开责任。亳州经济开发区整合"')) == {
         ("seeds-003_170688ddfb80e253", "s1-1")}
+
+
+def test_an_empty_index_answers_and_follows_updates(tmp_path):
+    from gxsearch.indexer import index_paths
+    from gxsearch.search import open_index
+
+    (tmp_path / "in").mkdir()
+    index_paths([str(tmp_path / "in")], tmp_path / "index")
+    ix = open_index(tmp_path / "index")
+    assert index_info(ix)["sections"] == 0
+    assert search(ix, "依申请公开")["total"] == 0
+    (tmp_path / "in" / "r.txt").write_text("某区2019年政府信息公开工作年度报告\n一、总体情况\n依申请公开12件。",
+                                           encoding="utf-8")
+    index_paths([str(tmp_path / "in")], tmp_path / "index")
+    assert search(ix, "依申请公开")["total"] == 1
+    ix.close()
