@@ -142,7 +142,9 @@ def create_app(config: dict | None = None) -> Flask:
         if params.is_empty():
             return jsonify(error="缺少检索词或筛选条件（参数 q）"), 400
         per_page = request.args.get("per_page", "10")
-        per_page = max(1, min(int(per_page), API_MAX_PER_PAGE)) if per_page.isdigit() else 10
+        # isascii(): str.isdigit() also accepts digits like "²" that int() rejects.
+        per_page = (max(1, min(int(per_page), API_MAX_PER_PAGE))
+                    if per_page.isascii() and per_page.isdigit() else 10)
         try:
             result = run_search(params, per_page=per_page)
         except BadQuery as exc:

@@ -1,0 +1,201 @@
+"""Load test of a running ``gxsearch serve``: concurrent clients, bounded, loopback only.
+
+    python bench/load.py --url http://127.0.0.1:8000 --clients 16 --seconds 20 [--queries FILE]
+        [--max-requests N] [--reindex "gxsearch index DIR --rebuild --index-dir X"
+         --new-phrase PHRASE]
+
+Each client thread sends ``GET /api/search?q=…`` (queries taken round-robin from FILE, one a
+line, or a built-in set) until the time or the request budget runs out, and the run reports
+requests/s, p50/p99 latency and errors (a status other than 200, or an exception) as a small
+Markdown table and one JSON line. With ``--reindex CMD`` the command is started half-way
+through; once it has finished (swapped in its new generation) the script asks the server for
+``--new-phrase`` — a phrase only the new index holds — and reports whether it was found
+without a restart. Only the standard library is used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import json
+import shlex
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+DEFAULT_QUERIES = [
+    "依申请公开", '"行政复议"', "主动公开 year:2018", "复议", "公开 -收费", "政策解读",
+    "行政复议 OR 行政诉讼", "topic:依申请公开", '"政府信息公开条例"', "平台建设 year:2016-2020",
+]
+
+
+def check_loopback(url: str) -> str:
+    """Return ``url`` without a trailing slash; raise ValueError unless it is http on loopback."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme != "http" or not parts.hostname:
+        raise ValueError(f"need an http://HOST:PORT URL, got {url!r}")
+    try:
+        addrs = {info[4][0] for info in socket.getaddrinfo(parts.hostname, parts.port or 80)}
+    except socket.gaierror as exc:
+        raise ValueError(f"cannot resolve {parts.hostname}: {exc}") from None
+    if not addrs or not all(ipaddress.ip_address(a.split("%")[0]).is_loopback for a in addrs):
+        raise ValueError(f"refusing to load-test {parts.hostname} ({', '.join(sorted(addrs))}):"
+                         " only loopback addresses are allowed")
+    return url.rstrip("/")
+
+
+def get(url: str, timeout: float = 30.0) -> tuple[int, bytes]:
+    """``(status, body)`` of a GET; HTTP errors are returned, other failures raise."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as resp:
+            return resp.status, resp.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
+
+
+class Load:
+    """Shared state of one run: the request budget, latencies and errors."""
+
+    def __init__(self, base: str, queries: list[str], seconds: float, max_requests: int):
+        self.base, self.queries = base, queries
+        self.deadline = time.monotonic() + seconds
+        self.budget = max_requests
+        self.lock = threading.Lock()
+        self.latencies: list[float] = []
+        self.errors: dict[str, int] = {}
+        self.sent = 0
+
+    def next_query(self) -> str | None:
+        with self.lock:
+            if self.sent >= self.budget or time.monotonic() >= self.deadline:
+                return None
+            q = self.queries[self.sent % len(self.queries)]
+            self.sent += 1
+            return q
+
+    def client(self) -> None:
+        while (q := self.next_query()) is not None:
+            url = f"{self.base}/api/search?{urllib.parse.urlencode({'q': q})}"
+            t0 = time.perf_counter()
+            try:
+                status, _ = get(url)
+                error = None if status == 200 else f"HTTP {status}"
+            except Exception as exc:  # noqa: BLE001 - every failure is counted, not raised
+                error = type(exc).__name__
+            elapsed = time.perf_counter() - t0
+            with self.lock:
+                self.latencies.append(elapsed)
+                if error:
+                    self.errors[error] = self.errors.get(error, 0) + 1
+
+
+def phrase_found(base: str, phrase: str) -> bool | None:
+    """Whether the server finds ``"phrase"`` now (None if the request failed)."""
+    try:
+        query = urllib.parse.urlencode({"q": '"' + phrase + '"'})
+        status, body = get(f"{base}/api/search?{query}")
+    except Exception:  # noqa: BLE001
+        return None
+    if status != 200:
+        return False if status == 400 else None
+    return json.loads(body).get("total", 0) > 0
+
+
+def run(args: argparse.Namespace) -> dict:
+    base = check_loopback(args.url)
+    queries = DEFAULT_QUERIES
+    if args.queries:
+        with open(args.queries, encoding="utf-8") as fh:
+            queries = [line.strip() for line in fh if line.strip()] or DEFAULT_QUERIES
+    status, _ = get(f"{base}/api/search?q=%E5%85%AC%E5%BC%80", timeout=10)  # warm up, check
+    if status != 200:
+        raise SystemExit(f"load.py: {base} answered {status} to a first search; is it gxsearch?")
+    reindex: dict | None = None
+    if args.reindex:
+        reindex = {"command": args.reindex, "phrase": args.new_phrase,
+                   "found_before": phrase_found(base, args.new_phrase) if args.new_phrase
+                   else None}
+    load = Load(base, queries, args.seconds, args.max_requests)
+    threads = [threading.Thread(target=load.client, daemon=True) for _ in range(args.clients)]
+    t0 = time.monotonic()
+    for t in threads:
+        t.start()
+    if reindex is not None:
+        time.sleep(args.seconds / 2)
+        r0 = time.monotonic()
+        proc = subprocess.run(shlex.split(args.reindex), capture_output=True, text=True,
+                              timeout=max(60.0, args.seconds * 10))
+        reindex["exit"] = proc.returncode
+        reindex["seconds"] = round(time.monotonic() - r0, 2)
+        reindex["done_at_s"] = round(time.monotonic() - t0, 2)
+        if args.new_phrase:
+            reindex["found_after"] = phrase_found(base, args.new_phrase)
+    for t in threads:
+        t.join(timeout=args.seconds + 60)
+    wall = time.monotonic() - t0
+    lat = load.latencies
+    result = {
+        "url": base, "clients": args.clients, "seconds": round(wall, 2), "requests": len(lat),
+        "rps": round(len(lat) / wall, 1) if wall else 0.0,
+        "p50_ms": round(percentile(lat, 50) * 1000, 1),
+        "p99_ms": round(percentile(lat, 99) * 1000, 1),
+        "mean_ms": round(statistics.fmean(lat) * 1000, 1) if lat else 0.0,
+        "errors": sum(load.errors.values()), "error_kinds": load.errors,
+    }
+    if reindex is not None:
+        result["reindex"] = reindex
+    return result
+
+
+def markdown(result: dict) -> str:
+    rows = [("clients", result["clients"]), ("seconds", result["seconds"]),
+            ("requests", result["requests"]), ("requests/s", result["rps"]),
+            ("p50 latency (ms)", result["p50_ms"]), ("p99 latency (ms)", result["p99_ms"]),
+            ("errors", result["errors"])]
+    if "reindex" in result:
+        r = result["reindex"]
+        rows += [("rebuild exit / seconds", f"{r.get('exit')} / {r.get('seconds')}"),
+                 ("new phrase found before / after swap",
+                  f"{r.get('found_before')} / {r.get('found_after')}")]
+    return "\n".join(["| measure | value |", "| --- | --- |",
+                      *(f"| {k} | {v} |" for k, v in rows)])
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--url", default="http://127.0.0.1:8000")
+    ap.add_argument("--clients", type=int, default=16)
+    ap.add_argument("--seconds", type=float, default=20.0)
+    ap.add_argument("--max-requests", type=int, default=1_000_000,
+                    help="stop after this many requests even if time is left")
+    ap.add_argument("--queries", help="a file of queries, one a line")
+    ap.add_argument("--reindex", help="a rebuild command to start half-way through")
+    ap.add_argument("--new-phrase", help="a phrase only the rebuilt index holds")
+    args = ap.parse_args(argv)
+    if not 1 <= args.clients <= 256 or not 0 < args.seconds <= 600 or args.max_requests < 1:
+        ap.error("--clients must be 1-256, --seconds 0-600, --max-requests at least 1")
+    try:
+        result = run(args)
+    except ValueError as exc:
+        ap.error(str(exc))
+    print(markdown(result))
+    print(json.dumps(result, ensure_ascii=False))
+    ok = result["errors"] == 0 and result.get("reindex", {}).get("found_after", True) is not False
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,232 @@
+"""Security of the web front end: it lets no one in.
+
+Script planted in a report (title, heading, body, source link) or typed into a query comes out
+inert on every page, in JSON and in CSV (formula cells neutralised); report ids cannot walk the
+file system; every response carries a CSP without inline script, nosniff and a referrer
+policy; errors never show a traceback; ``gxsearch serve`` listens on loopback by default.
+"""
+
+import csv
+import inspect
+import io
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from gxsearch.indexer import index_paths
+
+web = pytest.importorskip("gxsearch.web")
+
+XSS_REPORT = """\
+标题: <script>alert(1)</script>平潭2018年度政府信息公开工作年度报告<img src=x onerror=alert(1)>
+发布时间: 2019-01-10 16:13
+原文链接: javascript:alert(5)
+==================== 正文 ====================
+<script>alert(1)</script>平潭2018年度政府信息公开工作年度报告<img src=x onerror=alert(1)>
+一、主动公开<img src=x onerror=alert(2)>情况<script>alert(2)</script>
+依申请公开办理情况<script>alert(3)</script><img src=x onerror=alert(3)>跨站测试正文<a href="javascript:alert(4)">链接</a>。
+二、依申请公开情况
++SUM(1,2)依申请公开。
+"""
+FORMULA_REPORT = """\
+标题: =HYPERLINK("http://evil.example/","平潭2018年度政府信息公开工作年度报告")
+==================== 正文 ====================
+一、@SUM(1)依申请公开情况
+-2+3依申请公开。
+"""
+QUERY_PAYLOADS = [
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "依申请公开 <svg onload=alert(1)>",
+    "'\"><script>alert(document.cookie)</script>",
+    "javascript:alert(1)",
+    "依申请公开\"><iframe src=javascript:alert(1)>",
+]
+
+class _LiveMarkup(HTMLParser):
+    """Collect what a browser would execute: inline scripts, on* handlers, javascript: URLs."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+        self.in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "script":
+            src = attrs.get("src") or ""
+            if not src.startswith("/static/"):
+                self.found.append(f"<script src={src!r}>")
+            self.in_script = True
+        if tag in ("iframe", "object", "embed", "base", "meta") and tag != "meta" or (
+                tag == "meta" and "http-equiv" in attrs and "refresh" in attrs["http-equiv"]):
+            self.found.append(f"<{tag}>")
+        for name, value in attrs.items():
+            if name.startswith("on"):
+                self.found.append(f"<{tag} {name}={value!r}>")
+            scheme = r"\s*(?:javascript|vbscript|data):" if tag in (
+                "a", "area", "form", "button", "script") else r"\s*(?:javascript|vbscript):"
+            if name in ("href", "src", "action", "formaction", "xlink:href") and re.match(
+                    scheme, value or "", re.I):
+                self.found.append(f"<{tag} {name}={value!r}>")
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        if tag == "script":
+            self.in_script = False
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self.in_script = False
+
+    def handle_data(self, data):
+        if self.in_script and data.strip():
+            self.found.append(f"inline script {data[:40]!r}")
+
+
+def assert_inert(body: str, where: str) -> None:
+    parser = _LiveMarkup()
+    parser.feed(body)
+    parser.close()
+    assert not parser.found, f"{where}: live markup {parser.found}"
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    root = tmp_path_factory.mktemp("security")
+    src = root / "xss"
+    src.mkdir()
+    (src / "xss.txt").write_text(XSS_REPORT, encoding="utf-8")
+    (src / "formula.txt").write_text(FORMULA_REPORT, encoding="utf-8")
+    index_paths([str(src)], root / "index", rebuild=True)
+    return web.create_app({"INDEX_DIR": str(root / "index"), "TESTING": True})
+
+
+@pytest.fixture(scope="module")
+def client(app):
+    return app.test_client()
+
+
+def test_the_planted_report_is_indexed_as_text(client):
+    data = client.get("/api/reports/xss-xss").get_json()
+    assert data["title"].startswith("<script>alert(1)</script>平潭2018年度")
+    assert "<img src=x onerror=alert(3)>跨站测试正文" in "".join(s["text"] for s in data["sections"])
+
+
+@pytest.mark.parametrize("url", [
+    "/search?q=依申请公开", "/search?q=跨站测试正文", '/search?q="alert"', "/search?q=script",
+    "/report/xss-xss", "/report/xss-xss?q=依申请公开", "/report/xss-xss?q=alert",
+    "/report/xss-xss/original", "/report/xss-formula", "/",
+])
+def test_planted_script_is_inert_on_every_page(client, url):
+    resp = client.get(url)
+    assert resp.status_code == 200, url
+    body = resp.get_data(as_text=True)
+    assert_inert(body, url)
+    if "xss-xss" in url and "original" not in url:
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;平潭2018年度" in body  # shown, escaped
+    if url.startswith("/report/xss-xss") and "original" not in url:
+        assert "javascript:alert(5)" not in body or 'href="javascript' not in body
+
+
+@pytest.mark.parametrize("payload", QUERY_PAYLOADS)
+@pytest.mark.parametrize("route", ["/search", "/report/xss-xss"])
+def test_script_in_queries_is_inert(client, route, payload):
+    for params in ({"q": payload}, {"q": "依申请公开", "district": payload},
+                   {"q": "依申请公开", "topic": payload}, {"q": "公开", "year": payload}):
+        resp = client.get(route, query_string=params)
+        assert resp.status_code in (200, 400), (route, params)
+        body = resp.get_data(as_text=True)
+        assert_inert(body, f"{route} {params}")
+        assert payload not in body or "<" not in payload
+
+
+def test_json_is_json_and_snippets_carry_only_mark(client):
+    for url in ("/api/search?q=依申请公开&per_page=100", "/api/search?q=<script>alert(1)</script>",
+                "/api/reports/xss-xss"):
+        resp = client.get(url)
+        assert resp.mimetype == "application/json", url
+        assert resp.headers["X-Content-Type-Options"] == "nosniff"
+    hits = client.get("/api/search?q=依申请公开&per_page=100").get_json()["hits"]
+    assert any("跨站测试正文" in h["snippet"] or "alert" in h["snippet"] for h in hits)
+    for hit in hits:
+        assert "<" not in re.sub(r"</?mark>", "", hit["snippet"]), hit["snippet"]
+
+
+def test_csv_cells_are_neutralised(client):
+    resp = client.get("/search.csv?q=依申请公开")
+    assert resp.status_code == 200 and resp.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(resp.get_data(as_text=True).lstrip("\ufeff"))))
+    cells = [cell for row in rows[1:] for cell in row]
+    assert len(rows) >= 4
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")], cells
+    assert any(c.startswith("'=HYPERLINK(") for c in cells)
+    assert any(c.startswith("'+SUM(1,2)") for c in cells)
+    assert any(c.startswith("'-2+3") for c in cells)
+
+
+@pytest.mark.parametrize("url", [
+    "/report/..%2F..%2Fetc%2Fpasswd", "/report/..%2f..%2fetc%2fpasswd/original",
+    "/api/reports/../../x", "/api/reports/..%2F..%2Fetc%2Fpasswd", "/report/%2e%2e",
+    "/report/....//....//etc/passwd", "/report/..\\..\\etc\\passwd", "/report/%00",
+    "/api/reports/xss-xss%00", "/report/xss-xss%2F..%2F..%2Fpyproject.toml",
+    "/static/../../etc/passwd", "/static/..%2F..%2Fgxsearch%2Fweb.py",
+    "/report/" + "a" * 500,
+])
+def test_path_traversal_in_report_ids_is_refused(client, url):
+    resp = client.get(url)
+    assert resp.status_code == 404, (url, resp.status_code)
+    body = resp.get_data(as_text=True)
+    assert "root:" not in body and "import" not in body and "[project]" not in body
+
+
+@pytest.mark.parametrize("url", [
+    "/", "/search?q=依申请公开", "/search?q=\"", "/api/search?q=依申请公开", "/api/search?q=\"",
+    "/search.csv?q=依申请公开", "/report/xss-xss", "/report/xss-xss/original",
+    "/api/reports/xss-xss", "/report/nope", "/api/reports/nope", "/opensearch.xml",
+    "/static/app.js", "/static/style.css", "/no/such/page",
+])
+def test_security_headers_on_every_response(client, url):
+    resp = client.get(url)
+    csp = resp.headers.get("Content-Security-Policy", "")
+    directives = dict((d.strip().split(" ", 1) + [""])[:2] for d in csp.split(";") if d.strip())
+    script_src = directives.get("script-src", directives.get("default-src", ""))
+    assert script_src and "'unsafe-inline'" not in script_src and "'unsafe-eval'" not in script_src
+    assert "'self'" in directives.get("default-src", "")
+    assert resp.headers.get("X-Content-Type-Options") == "nosniff"
+    assert resp.headers.get("Referrer-Policy") in ("same-origin", "no-referrer",
+                                                   "strict-origin-when-cross-origin")
+    if resp.mimetype == "text/html":
+        assert_inert(resp.get_data(as_text=True), url)
+    resp.close()
+
+
+def test_a_crash_is_a_plain_500_page_without_a_traceback(tmp_path, app):
+    crashing = web.create_app({"INDEX_DIR": app.config["INDEX_DIR"]})  # not TESTING
+
+    @crashing.get("/boom")
+    def boom():
+        raise RuntimeError("secret internals: /etc/passwd SELECT * FROM users")
+
+    @crashing.get("/api/boom")
+    def api_boom():
+        raise KeyError("secret internals")
+
+    assert not crashing.debug
+    for url in ("/boom", "/api/boom"):
+        resp = crashing.test_client().get(url)
+        assert resp.status_code == 500
+        body = resp.get_data(as_text=True)
+        for leak in ("Traceback", "secret internals", "RuntimeError", "KeyError", "web.py",
+                     "Werkzeug Debugger", "console"):
+            assert leak not in body, (url, leak)
+        assert resp.headers.get("X-Content-Type-Options") == "nosniff"
+
+
+def test_serve_listens_on_loopback_by_default():
+    from gxsearch.cli import serve_cmd
+
+    host = next(p for p in serve_cmd.params if p.name == "host")
+    assert host.default == "127.0.0.1"
+    assert inspect.signature(web.serve).parameters["host"].default == "127.0.0.1"
