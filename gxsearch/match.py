@@ -16,6 +16,7 @@ from collections.abc import Callable
 from whoosh import query as Q
 
 from gxsearch.analysis import is_alnum_unit, join_units, literal_units, segment
+from gxsearch.postings import doc_set
 from gxsearch.query import Literal, ParsedQuery
 
 Cache = Callable[[tuple, Callable[[], frozenset]], frozenset]
@@ -37,22 +38,16 @@ def content(fields: dict) -> str:
     return f"{heading}{fields.get('sep', '')}{text}" if heading else text
 
 
-def _postings(reader, term: str) -> frozenset:
-    if ("grams", term) not in reader:
-        return frozenset()
-    return frozenset(reader.postings("grams", term).all_ids())
-
-
-def _unit_docs(reader, unit: str) -> frozenset:
+def _unit_docs(searcher, unit: str) -> frozenset:
     # Every occurrence of a unit starts a bigram (a run's last unit pairs with RUN_END). For a
     # latin/digit unit, skip bigrams of a longer run: "2017" must not find "20170".
     n = len(unit)
     docs: set = set()
-    for t in reader.expand_prefix("grams", unit):
+    for t in searcher.reader().expand_prefix("grams", unit):
         t = t.decode("utf-8") if isinstance(t, bytes) else t
         if is_alnum_unit(unit) and t[n:n + 1].isascii() and t[n:n + 1].isalnum():
             continue
-        docs |= _postings(reader, t)
+        docs |= doc_set(searcher, "grams", t)
     return frozenset(docs)
 
 
@@ -63,10 +58,10 @@ def substring_docs(searcher, text: str) -> frozenset:
         return frozenset()
     reader = searcher.reader()
     if len(units) == 1:
-        return _unit_docs(reader, units[0])
+        return _unit_docs(searcher, units[0])
     grams = list(dict.fromkeys(join_units(a, b) for a, b in zip(units, units[1:], strict=False)))
     if len(units) == 2:
-        return _postings(reader, grams[0])
+        return doc_set(searcher, "grams", grams[0])
     if not all(("grams", g) in reader for g in grams):
         return frozenset()
     candidates = searcher.docs_for_query(Q.And([Q.Term("grams", g) for g in grams]))

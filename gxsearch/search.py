@@ -23,6 +23,7 @@ from gxsearch.errors import BadQuery, NotFound
 from gxsearch.highlight import mark, pattern_for, snippet, terms_for
 from gxsearch.indexer import current_generation, read_info
 from gxsearch.match import match
+from gxsearch.postings import bm25_top, doc_set, field_lengths
 from gxsearch.query import ParsedQuery, check_year, parse
 from gxsearch.schema import FACET_FIELDS
 
@@ -53,6 +54,7 @@ class Index:
         self._facets: dict[str, dict[str, frozenset]] = {}
         self._sections: frozenset | None = None
         self._years: list[int] | None = None
+        self._lengths: list[int] | None = None
         self._matches: OrderedDict = OrderedDict()
 
     def fresh(self):
@@ -73,7 +75,7 @@ class Index:
         if field not in self._facets:
             reader, live = self.searcher.reader(), self.sections()
             self._facets[field] = {
-                value: frozenset(reader.postings(field, value).all_ids()) & live
+                value: doc_set(self.searcher, field, value) & live
                 for value in reader.field_terms(field)
             }
         return self._facets[field]
@@ -87,6 +89,12 @@ class Index:
         if len(self._matches) > _CACHE_SIZE:
             self._matches.popitem(last=False)
         return docs
+
+    def lengths(self) -> list[int]:
+        """Length of the ``words`` field by document number, for BM25."""
+        if self._lengths is None:
+            self._lengths = field_lengths(self.searcher, "words")
+        return self._lengths
 
     def sort_key(self):
         """``docnum → sort key`` for year order: newest year first, then document order."""
@@ -210,10 +218,8 @@ def _rank(index: Index, parsed: ParsedQuery, final: frozenset, limit: int, sort:
     words = list(dict.fromkeys(w for lit in parsed.literals for w in segment(lit.text)))
     ranked = []
     if words and sort == "relevance":
-        # Only Term queries here: ranking never re-runs the (expensive) phrase matching.
-        results = index.searcher.search(Q.Or([Q.Term("words", w) for w in words]),
-                                        filter=set(final), limit=limit)
-        ranked = [(hit.docnum, hit.score) for hit in results]
+        # Only word terms here: ranking never re-runs the (expensive) phrase matching.
+        ranked = bm25_top(index.searcher, "words", words, final, limit, index.lengths())
     if len(ranked) < limit:
         seen = {d for d, _ in ranked}
         rest = final - seen if seen else final

@@ -1,0 +1,48 @@
+"""Tests of the block-wise posting reads and BM25 against Whoosh's own matchers and scoring."""
+
+import pytest
+from whoosh.query import Or, Term
+
+from gxsearch.postings import bm25_top, doc_set, field_lengths, postings
+
+
+def _generic(searcher, field, term):
+    ids, ws = [], []
+    m = searcher.reader().postings(field, term)
+    while m.is_active():
+        ids.append(m.id())
+        ws.append(m.weight())
+        m.next()
+    return ids, ws
+
+
+@pytest.mark.parametrize("field, term", [
+    ("words", "依申请公开"), ("words", "公开"), ("grams", "复议"), ("grams", "公开"),
+    ("district", "沈抚新区"), ("topic", "依申请公开")])
+def test_block_reads_equal_the_generic_matcher(seed_index, field, term):
+    searcher = seed_index.fresh()
+    ids, ws = postings(searcher, field, term, weights=True)
+    assert (ids, ws) == _generic(searcher, field, term) and ids
+    assert doc_set(searcher, field, term) == frozenset(ids)
+
+
+def test_unknown_term_has_no_postings(seed_index):
+    assert postings(seed_index.fresh(), "words", "不存在的词语", weights=True) == ([], [])
+
+
+def test_bm25_top_equals_whoosh_scoring(seed_index):
+    searcher = seed_index.fresh()
+    words = ["依申请公开", "行政复议", "公开"]
+    every = seed_index.sections()
+    ours = bm25_top(searcher, "words", words, every, 10, field_lengths(searcher, "words"))
+    theirs = [(h.docnum, h.score) for h in searcher.search(Or([Term("words", w) for w in words]),
+                                                           limit=10)]
+    assert [d for d, _ in ours] == [d for d, _ in theirs]
+    assert [round(s, 6) for _, s in ours] == [round(s, 6) for _, s in theirs]
+
+
+def test_bm25_top_keeps_to_the_allowed_set(seed_index):
+    searcher = seed_index.fresh()
+    allowed = frozenset(sorted(seed_index.sections())[:20])
+    top = bm25_top(searcher, "words", ["公开"], allowed, 50, field_lengths(searcher, "words"))
+    assert top and {d for d, _ in top} <= allowed
