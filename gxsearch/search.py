@@ -28,7 +28,8 @@ from gxsearch.query import ParsedQuery, check_year, parse
 from gxsearch.schema import FACET_FIELDS
 
 MAX_PER_PAGE = 10_000
-_CACHE_SIZE = 128
+# About 100 MB of cached match sets at most (a frozenset costs ~30-60 bytes an entry).
+_CACHE_IDS = 2_000_000
 
 
 class Index:
@@ -56,6 +57,7 @@ class Index:
         self._years: list[int] | None = None
         self._lengths: list[int] | None = None
         self._matches: OrderedDict = OrderedDict()
+        self._cached_ids = 0
 
     def fresh(self):
         """The searcher, reopened first if the index changed on disk. Call with ``lock`` held."""
@@ -81,13 +83,15 @@ class Index:
         return self._facets[field]
 
     def cached(self, key: tuple, compute) -> frozenset:
-        """``compute()``, remembered under ``key`` until the index changes (LRU)."""
+        """``compute()``, remembered under ``key`` until the index changes (LRU, bounded by
+        the number of document numbers held, so common words cannot fill the memory)."""
         if key in self._matches:
             self._matches.move_to_end(key)
             return self._matches[key]
         docs = self._matches[key] = compute()
-        if len(self._matches) > _CACHE_SIZE:
-            self._matches.popitem(last=False)
+        self._cached_ids += len(docs)
+        while self._cached_ids > _CACHE_IDS and len(self._matches) > 1:
+            self._cached_ids -= len(self._matches.popitem(last=False)[1])
         return docs
 
     def lengths(self) -> list[int]:

@@ -201,3 +201,14 @@ def test_an_empty_index_answers_and_follows_updates(tmp_path):
     index_paths([str(tmp_path / "in")], tmp_path / "index")
     assert search(ix, "依申请公开")["total"] == 1
     ix.close()
+
+
+def test_match_cache_is_bounded_by_document_numbers(seed_index, monkeypatch):
+    import gxsearch.search as api
+
+    monkeypatch.setattr(api, "_CACHE_IDS", 40)
+    for q in ("公开", "依申请公开", "复议", '"政务公开"', "主动公开"):
+        search(seed_index, q)
+    held = sum(len(v) for v in seed_index._matches.values())
+    assert held == seed_index._cached_ids
+    assert held <= 40 or len(seed_index._matches) == 1
