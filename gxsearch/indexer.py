@@ -256,8 +256,11 @@ def index_paths(paths: Iterable[str], index_dir: str | os.PathLike, *, rebuild: 
             k == pre or k.startswith(pre) for pre in prefixes)]
         # With procs > 1 Whoosh's sub-writers run the analyzers (jieba included) and write
         # one segment each, in parallel; this process reads, cleans and splits.
-        writer = (ix.writer(procs=procs, multisegment=True, limitmb=WRITER_MB)
-                  if procs > 1 else ix.writer(limitmb=WRITER_MB))
+        # compound=False: a reader of a compound segment maps and touches the whole file
+        # (measured: +2.3 GB RSS to open a 10,000-report index, +7 MB without).
+        options = {"limitmb": WRITER_MB, "compound": False}
+        writer = (ix.writer(procs=procs, multisegment=True, **options)
+                  if procs > 1 else ix.writer(**options))
         try:
             for key in gone:
                 writer.delete_by_term("report_id", known[key][0])

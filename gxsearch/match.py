@@ -64,9 +64,13 @@ def substring_docs(searcher, text: str) -> frozenset:
         return doc_set(searcher, "grams", grams[0])
     if not all(("grams", g) in reader for g in grams):
         return frozenset()
-    candidates = searcher.docs_for_query(Q.And([Q.Term("grams", g) for g in grams]))
+    candidates = frozenset(searcher.docs_for_query(Q.And([Q.Term("grams", g) for g in grams])))
+    # A section where jieba made the whole literal one word certainly contains it: only the
+    # other candidates need their stored text read (the expensive part).
+    sure = doc_set(searcher, "words", text.lower()) & candidates
     pattern = unit_pattern(units)
-    return frozenset(d for d in candidates if pattern.search(content(searcher.stored_fields(d))))
+    return sure | frozenset(d for d in candidates - sure
+                            if pattern.search(content(searcher.stored_fields(d))))
 
 
 def literal_docs(searcher, lit: Literal, cache: Cache) -> frozenset:
