@@ -103,8 +103,9 @@ def search_cmd(query, index_dir, districts, years, topics, provinces, sort, limi
     from gxsearch.search import open_index, search
 
     try:
-        result = search(open_index(index_dir), query, districts=districts, years=years,
-                        topics=topics, provinces=provinces, sort=sort, per_page=limit)
+        with open_index(index_dir) as ix:
+            result = search(ix, query, districts=districts, years=years, topics=topics,
+                            provinces=provinces, sort=sort, per_page=limit)
     except GxError as exc:
         _fail(str(exc))
     if as_json:
@@ -128,7 +129,8 @@ def info_cmd(index_dir):
     from gxsearch.search import index_info, open_index
 
     try:
-        info = index_info(open_index(index_dir))
+        with open_index(index_dir) as ix:
+            info = index_info(ix)
     except GxError as exc:
         _fail(str(exc))
     click.echo(f"index: {info['path']} ({info['generation']})")

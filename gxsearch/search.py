@@ -12,6 +12,7 @@ from __future__ import annotations
 import heapq
 import threading
 import time
+import weakref
 from collections import OrderedDict
 from pathlib import Path
 
@@ -40,12 +41,18 @@ class Index:
         self.root = Path(index_dir)
         self.lock = threading.RLock()
         self.searcher = None
+        # A web app's Index lives as long as the app, and apps are dropped without a close.
+        # A weakref finalizer (unlike __del__) runs before the garbage collector finalizes the
+        # searcher's files, so they are closed rather than reported as leaked.
+        self._held: list = []
+        weakref.finalize(self, _close_held, self._held)
         self._open()
 
     def _open(self) -> None:
         gen = current_generation(self.root)
         ix = whoosh_index.open_dir(str(gen))
         old, self.searcher = self.searcher, ix.searcher()
+        self._held[:] = [self.searcher]
         if old is not None:
             old.close()
         self.generation, self.info = gen, read_info(gen)
@@ -114,6 +121,19 @@ class Index:
             if self.searcher is not None:
                 self.searcher.close()
                 self.searcher = None
+                self._held.clear()
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _close_held(held: list) -> None:
+    for searcher in held:
+        searcher.close()
+    held.clear()
 
 
 def open_index(index_dir) -> Index:

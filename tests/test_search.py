@@ -1,14 +1,18 @@
 """Tests of the search API on real indexes of the seeds and the Pingtan corpus."""
 
+import gc
 import re
+import warnings
 
+import psutil
 import pytest
+from conftest import SEEDS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gxsearch.errors import BadQuery
 from gxsearch.match import content
-from gxsearch.search import get_report, highlight_html, index_info, search
+from gxsearch.search import get_report, highlight_html, index_info, open_index, search
 
 SEED_REPORTS = {
     "seeds-000_d4f0ce14d1955d20": ("金普新区", "辽宁省", 2017),
@@ -212,3 +216,27 @@ def test_match_cache_is_bounded_by_document_numbers(seed_index, monkeypatch):
     held = sum(len(v) for v in seed_index._matches.values())
     assert held == seed_index._cached_ids
     assert held <= 40 or len(seed_index._matches) == 1
+
+
+def _open_index_files(index_dir) -> list[str]:
+    root = str(index_dir.resolve())
+    return [f.path for f in psutil.Process().open_files() if f.path.startswith(root)]
+
+
+def test_an_index_closes_its_files_when_closed_or_dropped(tmp_path):
+    from gxsearch.indexer import index_paths
+
+    index_paths([str(SEEDS)], tmp_path)
+    with open_index(tmp_path) as ix:
+        assert search(ix, "复议")["total"] > 0
+        assert _open_index_files(tmp_path)
+    assert _open_index_files(tmp_path) == []
+    ix = open_index(tmp_path)
+    search(ix, "复议")
+    ix.cycle = ix  # as a web app holds it: only the cycle collector frees it
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        del ix
+        gc.collect()
+    assert [str(w.message) for w in caught] == []
+    assert _open_index_files(tmp_path) == []
