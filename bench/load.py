@@ -7,10 +7,11 @@
 Each client thread sends ``GET /api/search?q=…`` (queries taken round-robin from FILE, one a
 line, or a built-in set) until the time or the request budget runs out, and the run reports
 requests/s, p50/p99 latency and errors (a status other than 200, or an exception) as a small
-Markdown table and one JSON line. With ``--reindex CMD`` the command is started half-way
-through; once it has finished (swapped in its new generation) the script asks the server for
-``--new-phrase`` — a phrase only the new index holds — and reports whether it was found
-without a restart. Only the standard library is used.
+Markdown table and one JSON line. With ``--reindex CMD`` the clients run ``--seconds``/2
+before the command starts, all the while it runs, and ``--seconds``/2 after it has finished
+(swapped in its new generation), and the figures are also given for each of those phases;
+after the swap the script asks the server for ``--new-phrase`` — a phrase only the new index
+holds — and reports whether it was found without a restart. Only the standard library is used.
 """
 
 from __future__ import annotations
@@ -75,6 +76,7 @@ class Load:
         self.budget = max_requests
         self.lock = threading.Lock()
         self.latencies: list[float] = []
+        self.finished: list[float] = []  # monotonic time each request ended
         self.errors: dict[str, int] = {}
         self.sent = 0
 
@@ -98,6 +100,7 @@ class Load:
             elapsed = time.perf_counter() - t0
             with self.lock:
                 self.latencies.append(elapsed)
+                self.finished.append(time.monotonic())
                 if error:
                     self.errors[error] = self.errors.get(error, 0) + 1
 
@@ -129,6 +132,8 @@ def run(args: argparse.Namespace) -> dict:
                    "found_before": phrase_found(base, args.new_phrase) if args.new_phrase
                    else None}
     load = Load(base, queries, args.seconds, args.max_requests)
+    if reindex is not None:
+        load.deadline = float("inf")  # set once the rebuild has finished
     threads = [threading.Thread(target=load.client, daemon=True) for _ in range(args.clients)]
     t0 = time.monotonic()
     for t in threads:
@@ -137,27 +142,39 @@ def run(args: argparse.Namespace) -> dict:
         time.sleep(args.seconds / 2)
         r0 = time.monotonic()
         proc = subprocess.run(shlex.split(args.reindex), capture_output=True, text=True,
-                              timeout=max(60.0, args.seconds * 10))
+                              timeout=max(3600.0, args.seconds * 10))
+        r1 = time.monotonic()
+        load.deadline = r1 + args.seconds / 2
         reindex["exit"] = proc.returncode
-        reindex["seconds"] = round(time.monotonic() - r0, 2)
-        reindex["done_at_s"] = round(time.monotonic() - t0, 2)
+        reindex["seconds"] = round(r1 - r0, 2)
+        reindex["done_at_s"] = round(r1 - t0, 2)
+        if proc.returncode:
+            reindex["stderr"] = proc.stderr[-2000:]
         if args.new_phrase:
             reindex["found_after"] = phrase_found(base, args.new_phrase)
     for t in threads:
         t.join(timeout=args.seconds + 60)
     wall = time.monotonic() - t0
-    lat = load.latencies
-    result = {
-        "url": base, "clients": args.clients, "seconds": round(wall, 2), "requests": len(lat),
-        "rps": round(len(lat) / wall, 1) if wall else 0.0,
-        "p50_ms": round(percentile(lat, 50) * 1000, 1),
-        "p99_ms": round(percentile(lat, 99) * 1000, 1),
-        "mean_ms": round(statistics.fmean(lat) * 1000, 1) if lat else 0.0,
-        "errors": sum(load.errors.values()), "error_kinds": load.errors,
-    }
+    result = {"url": base, "clients": args.clients, "seconds": round(wall, 2),
+              **figures(load.latencies, wall),
+              "errors": sum(load.errors.values()), "error_kinds": load.errors}
     if reindex is not None:
         result["reindex"] = reindex
+        phases = {"before": (t0, r0), "during": (r0, r1), "after": (r1, float("inf"))}
+        result["phases"] = {}
+        for name, (a, b) in phases.items():
+            lat = [x for x, end in zip(load.latencies, load.finished, strict=True) if a <= end < b]
+            span = min(b, t0 + wall) - a
+            result["phases"][name] = {"seconds": round(span, 2), **figures(lat, span)}
     return result
+
+
+def figures(lat: list[float], wall: float) -> dict:
+    """Requests, requests/s and latency percentiles of a list of latencies (seconds)."""
+    return {"requests": len(lat), "rps": round(len(lat) / wall, 1) if wall > 0 else 0.0,
+            "p50_ms": round(percentile(lat, 50) * 1000, 1),
+            "p99_ms": round(percentile(lat, 99) * 1000, 1),
+            "mean_ms": round(statistics.fmean(lat) * 1000, 1) if lat else 0.0}
 
 
 def markdown(result: dict) -> str:
@@ -170,6 +187,10 @@ def markdown(result: dict) -> str:
         rows += [("rebuild exit / seconds", f"{r.get('exit')} / {r.get('seconds')}"),
                  ("new phrase found before / after swap",
                   f"{r.get('found_before')} / {r.get('found_after')}")]
+        for name, ph in result["phases"].items():
+            rows.append((f"{name} the rebuild: s / requests / req/s / p50 / p99 ms",
+                         f"{ph['seconds']} / {ph['requests']} / {ph['rps']} / {ph['p50_ms']}"
+                         f" / {ph['p99_ms']}"))
     return "\n".join(["| measure | value |", "| --- | --- |",
                       *(f"| {k} | {v} |" for k, v in rows)])
 

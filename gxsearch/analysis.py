@@ -1,6 +1,6 @@
 """Text analysis: turn cleaned (folded) Chinese text into Whoosh tokens.
 
-Three views of the same text, each a Whoosh analyzer that composes with ``|``:
+Two views of the same text, each a Whoosh analyzer that composes with ``|``:
 
 * ``word_analyzer()`` — jieba precise-mode words with *sequential* positions (jieba's own
   ``ChineseAnalyzer`` uses character offsets as positions, which breaks phrase queries), used
@@ -12,7 +12,7 @@ Three views of the same text, each a Whoosh analyzer that composes with ``|``:
   2-character word such as ``复议`` is one term lookup.
 Line breaks end a run of units: no bigram and no phrase spans two paragraphs. The last unit of
 a run is paired with ``RUN_END``, so every occurrence of every unit starts some bigram and a
-one-unit query is the set of bigrams it starts (see ``search.py``).
+one-unit query is the set of bigrams it starts (see ``match.py``).
 """
 
 from __future__ import annotations

@@ -13,8 +13,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from whoosh import query as Q
-
 from gxsearch.analysis import is_alnum_unit, join_units, literal_units, segment
 from gxsearch.postings import doc_set
 from gxsearch.query import Literal, ParsedQuery
@@ -51,8 +49,31 @@ def _unit_docs(searcher, unit: str) -> frozenset:
     return frozenset(docs)
 
 
-def substring_docs(searcher, text: str) -> frozenset:
-    """Sections whose heading or text contains ``text`` (folded), exactly."""
+# Measured costs on the 10,000-report bench index (bench/NOTES.md): reading a posting list
+# block-wise costs ~0.7 µs a posting; reading and checking one section's stored text ~27 µs.
+_POSTING_COST, _VERIFY_COST = 0.7, 27.0
+
+
+def _sure_docs(searcher, text: str, units: list[str], words: Callable[[], tuple] | None):
+    """Sections certain to contain ``text``: those where jieba made a word that contains it.
+
+    A word is a contiguous run of the section's text, so the word holding the literal proves
+    it is there. Not for a literal with a latin/digit edge: inside the word ``abc`` the
+    literal ``ab`` is no whole run. Without ``words`` only the literal itself as a word counts.
+    """
+    lowered = text.lower()
+    if words is None or is_alnum_unit(units[0]) or is_alnum_unit(units[-1]):
+        terms = [lowered]
+    else:
+        terms = [w for w in words() if lowered in w]
+    return frozenset().union(*(doc_set(searcher, "words", w) for w in terms))
+
+
+def substring_docs(searcher, text: str, words: Callable[[], tuple] | None = None) -> frozenset:
+    """Sections whose heading or text contains ``text`` (folded), exactly.
+
+    ``words``, if given, returns every term of the ``words`` field (see ``_sure_docs``).
+    """
     units = literal_units(text)
     if not units:
         return frozenset()
@@ -64,36 +85,44 @@ def substring_docs(searcher, text: str) -> frozenset:
         return doc_set(searcher, "grams", grams[0])
     if not all(("grams", g) in reader for g in grams):
         return frozenset()
-    candidates = frozenset(searcher.docs_for_query(Q.And([Q.Term("grams", g) for g in grams])))
-    # A section where jieba made the whole literal one word certainly contains it: only the
-    # other candidates need their stored text read (the expensive part).
-    sure = doc_set(searcher, "words", text.lower()) & candidates
+    # Candidates hold every bigram of the literal. Start from the rarest bigram, drop the sure
+    # matches, then intersect with the next rarest only while reading its postings is cheaper
+    # than checking the stored text of the candidates it would remove.
+    grams.sort(key=lambda g: searcher.doc_frequency("grams", g))
+    sure = _sure_docs(searcher, text, units, words)
+    rest = doc_set(searcher, "grams", grams[0]) - sure
+    for g in grams[1:]:
+        df = searcher.doc_frequency("grams", g)
+        if not rest or len(rest) * _VERIFY_COST < df * _POSTING_COST:
+            break
+        rest &= doc_set(searcher, "grams", g)
     pattern = unit_pattern(units)
-    return sure | frozenset(d for d in candidates - sure
-                            if pattern.search(content(searcher.stored_fields(d))))
+    return sure | frozenset(d for d in rest if pattern.search(content(searcher.stored_fields(d))))
 
 
-def literal_docs(searcher, lit: Literal, cache: Cache) -> frozenset:
+def literal_docs(searcher, lit: Literal, cache: Cache,
+                 words: Callable[[], tuple] | None = None) -> frozenset:
     """Sections matching one literal: the phrase if quoted, else each of its jieba words."""
     def sub(text: str) -> frozenset:
-        return cache(("sub", text.lower()), lambda: substring_docs(searcher, text))
+        return cache(("sub", text.lower()), lambda: substring_docs(searcher, text, words))
 
-    words = [] if lit.phrase else segment(lit.text)
-    if len(words) <= 1:
+    parts = [] if lit.phrase else segment(lit.text)
+    if len(parts) <= 1:
         return sub(lit.text)
-    docs = sub(words[0])
-    for w in words[1:]:
+    docs = sub(parts[0])
+    for w in parts[1:]:
         docs = docs & sub(w)
     return docs
 
 
-def match(searcher, parsed: ParsedQuery, sections: frozenset, cache: Cache) -> frozenset:
+def match(searcher, parsed: ParsedQuery, sections: frozenset, cache: Cache,
+          words: Callable[[], tuple] | None = None) -> frozenset:
     """Sections matching ``parsed`` (groups ANDed, literals in a group ORed, negatives removed);
-    every section when the query has no positive term."""
+    every section when the query has no positive term. ``words``: see ``substring_docs``."""
     docs = sections
     for group in parsed.groups:
-        alts = frozenset().union(*(literal_docs(searcher, lit, cache) for lit in group))
+        alts = frozenset().union(*(literal_docs(searcher, lit, cache, words) for lit in group))
         docs = docs & alts
     for lit in parsed.negs:
-        docs = docs - literal_docs(searcher, lit, cache)
+        docs = docs - literal_docs(searcher, lit, cache, words)
     return docs

@@ -63,6 +63,7 @@ class Index:
         self._sections: frozenset | None = None
         self._years: list[int] | None = None
         self._lengths: list[int] | None = None
+        self._words: tuple[str, ...] | None = None
         self._matches: OrderedDict = OrderedDict()
         self._cached_ids = 0
 
@@ -100,6 +101,19 @@ class Index:
         while self._cached_ids > _CACHE_IDS and len(self._matches) > 1:
             self._cached_ids -= len(self._matches.popitem(last=False)[1])
         return docs
+
+    def clear_matches(self) -> None:
+        """Forget the cached match sets (the benchmark uses it to time cold queries)."""
+        with self.lock:
+            self._matches.clear()
+            self._cached_ids = 0
+
+    def words(self) -> tuple[str, ...]:
+        """Every term of the ``words`` field (jieba's vocabulary of this index)."""
+        if self._words is None:
+            self._words = tuple(t.decode("utf-8") if isinstance(t, bytes) else t
+                                for t in self.searcher.reader().lexicon("words"))
+        return self._words
 
     def lengths(self) -> list[int]:
         """Length of the ``words`` field by document number, for BM25."""
@@ -213,7 +227,7 @@ def search(index: Index, query: str, *, districts=(), years=(), topics=(), provi
         raise BadQuery("请输入检索词，例如：依申请公开")
     with index.lock:
         searcher = index.fresh()
-        base = match(searcher, parsed, index.sections(), index.cached)
+        base = match(searcher, parsed, index.sections(), index.cached, index.words)
         selected = {f: _selected(index, f, filters[f]) for f in FACET_FIELDS}
         final = base
         for docs in selected.values():
