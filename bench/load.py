@@ -60,6 +60,21 @@ def get(url: str, timeout: float = 30.0) -> tuple[int, bytes]:
         return exc.code, exc.read()
 
 
+def render(q: dict) -> str:
+    """A ``bench/run.py`` query record as gxsearch query text, filters in the query."""
+    terms = q["terms"]
+    if q["op"] == "or":
+        text = " OR ".join(terms)
+    elif q["op"] == "not":
+        text = terms[0] + "".join(f" -{t}" for t in terms[1:])
+    else:
+        text = " ".join(terms)
+    for field in ("year", "district", "topic"):
+        if q.get(field):
+            text += f' {field}:"{q[field]}"'
+    return text
+
+
 def percentile(values: list[float], p: float) -> float:
     if not values:
         return 0.0
@@ -120,7 +135,10 @@ def phrase_found(base: str, phrase: str) -> bool | None:
 def run(args: argparse.Namespace) -> dict:
     base = check_loopback(args.url)
     queries = DEFAULT_QUERIES
-    if args.queries:
+    if args.queries and args.queries.endswith(".json"):
+        with open(args.queries, encoding="utf-8") as fh:
+            queries = [render(q) for q in json.load(fh)["latency"]] or DEFAULT_QUERIES
+    elif args.queries:
         with open(args.queries, encoding="utf-8") as fh:
             queries = [line.strip() for line in fh if line.strip()] or DEFAULT_QUERIES
     status, _ = get(f"{base}/api/search?q=%E5%85%AC%E5%BC%80", timeout=10)  # warm up, check
@@ -202,7 +220,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seconds", type=float, default=20.0)
     ap.add_argument("--max-requests", type=int, default=1_000_000,
                     help="stop after this many requests even if time is left")
-    ap.add_argument("--queries", help="a file of queries, one a line")
+    ap.add_argument("--queries", help="a file of queries, one a line, or the queries-N.json "
+                    "written by bench/run.py")
     ap.add_argument("--reindex", help="a rebuild command to start half-way through")
     ap.add_argument("--new-phrase", help="a phrase only the rebuilt index holds")
     args = ap.parse_args(argv)
