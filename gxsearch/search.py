@@ -132,10 +132,8 @@ class Index:
     def close(self) -> None:
         """Release the searcher's files."""
         with self.lock:
-            if self.searcher is not None:
-                self.searcher.close()
-                self.searcher = None
-                self._held.clear()
+            _close_held(self._held)
+            self.searcher = None
 
     def __enter__(self) -> Index:
         return self
