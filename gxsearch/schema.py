@@ -14,7 +14,7 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from gxsearch.analysis import gram_analyzer, word_analyzer
 
 #: Bumped whenever the schema or the analysis changes; an index of another version is rebuilt.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 FACET_FIELDS = ("district", "year", "topic", "province")
 
@@ -27,10 +27,12 @@ def make_schema() -> Schema:
         report_id=ID(stored=True),
         section_id=STORED,
         source=ID(stored=True),
-        # Ranking: jieba words of heading + text.
-        words=TEXT(analyzer=word_analyzer(), phrase=True),
-        # Matching: unit bigrams with positions (phrases; one-unit queries by prefix).
-        grams=TEXT(analyzer=gram_analyzer(), phrase=True),
+        # Ranking: jieba words of heading + text. No positions in either field: phrases are
+        # matched by posting intersections verified on the stored text (match.py), and
+        # positions doubled the index and the cost of every posting block read.
+        words=TEXT(analyzer=word_analyzer(), phrase=False),
+        # Matching: unit bigrams (phrases; one-unit queries by prefix).
+        grams=TEXT(analyzer=gram_analyzer(), phrase=False),
         # Facets.
         district=ID(stored=True),
         province=ID(stored=True),
