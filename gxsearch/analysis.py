@@ -6,10 +6,11 @@ Two views of the same text, each a Whoosh analyzer that composes with ``|``:
   ``ChineseAnalyzer`` uses character offsets as positions, which breaks phrase queries), used
   for ranking.
 * ``gram_analyzer()`` — overlapping bigrams of text *units* (a Han character, a run of latin
-  letters/digits, or one punctuation mark) with sequential positions. A quoted phrase of n
-  units is the Whoosh phrase of its n-1 bigrams, so a phrase that occurs in the text is always
-  found whatever jieba made of its context (``"申请公开"`` inside ``依申请公开``), and a
-  2-character word such as ``复议`` is one term lookup.
+  letters/digits, or one punctuation mark) with sequential positions. A section holding a
+  quoted phrase of n units holds its n-1 bigrams, so a phrase that occurs in the text is always
+  found whatever jieba made of its context (``"申请公开"`` inside ``依申请公开``; candidates are
+  verified on the stored text, see ``match.py``), and a 2-character word such as ``复议`` is
+  one term lookup. The analyzers make positions; the schema does not store them.
 Line breaks end a run of units: no bigram and no phrase spans two paragraphs. The last unit of
 a run is paired with ``RUN_END``, so every occurrence of every unit starts some bigram and a
 one-unit query is the set of bigrams it starts (see ``match.py``).
