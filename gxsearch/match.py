@@ -88,12 +88,12 @@ def substring_docs(searcher, text: str, words: Callable[[], tuple] | None = None
     # Candidates hold every bigram of the literal. Start from the rarest bigram, drop the sure
     # matches, then intersect with the next rarest only while reading its postings is cheaper
     # than checking the stored text of the candidates it would remove.
-    grams.sort(key=lambda g: searcher.doc_frequency("grams", g))
+    dfs = {g: searcher.doc_frequency("grams", g) for g in grams}
+    grams.sort(key=dfs.__getitem__)
     sure = _sure_docs(searcher, text, units, words)
     rest = doc_set(searcher, "grams", grams[0]) - sure
     for g in grams[1:]:
-        df = searcher.doc_frequency("grams", g)
-        if not rest or len(rest) * _VERIFY_COST < df * _POSTING_COST:
+        if not rest or len(rest) * _VERIFY_COST < dfs[g] * _POSTING_COST:
             break
         rest &= doc_set(searcher, "grams", g)
     pattern = unit_pattern(units)

@@ -19,12 +19,14 @@ from whoosh.scoring import bm25
 B, K1 = 0.75, 1.2
 
 
-def _blocks(m: W3LeafMatcher):
+def _blocks(m: W3LeafMatcher, weights: bool):
     # Private block API of the pinned whoosh3 codec: the decoded arrays of the current block.
+    # Weights only when asked: for an unweighted block Whoosh builds them one by one.
     while m.is_active():
         m._read_ids()
-        m._read_weights()
-        yield m._ids, m._weights
+        if weights:
+            m._read_weights()
+        yield m._ids, m._weights if weights else None
         m._next_block()
 
 
@@ -41,7 +43,7 @@ def postings(searcher, field: str, term: str, weights: bool = False):
             continue
         m = reader.postings(field, term)
         if type(m) is W3LeafMatcher:
-            for block_ids, block_ws in _blocks(m):
+            for block_ids, block_ws in _blocks(m, ws is not None):
                 ids.extend(block_ids if not offset else [d + offset for d in block_ids])
                 if ws is not None:
                     ws.extend(block_ws)

@@ -40,19 +40,23 @@ class Index:
     def __init__(self, index_dir):
         self.root = Path(index_dir)
         self.lock = threading.RLock()
-        self.searcher = None
-        # A web app's Index lives as long as the app, and apps are dropped without a close.
-        # A weakref finalizer (unlike __del__) runs before the garbage collector finalizes the
-        # searcher's files, so they are closed rather than reported as leaked.
+        # The open searcher, if any. A web app's Index lives as long as the app, and apps are
+        # dropped without a close: a weakref finalizer (unlike __del__) runs before the garbage
+        # collector finalizes the searcher's files, so they are closed, not reported as leaked.
         self._held: list = []
         weakref.finalize(self, _close_held, self._held)
         self._open()
 
+    @property
+    def searcher(self):
+        """The open Whoosh searcher (None once closed)."""
+        return self._held[0] if self._held else None
+
     def _open(self) -> None:
         gen = current_generation(self.root)
         ix = whoosh_index.open_dir(str(gen))
-        old, self.searcher = self.searcher, ix.searcher()
-        self._held[:] = [self.searcher]
+        old = self.searcher
+        self._held[:] = [ix.searcher()]
         if old is not None:
             old.close()
         self.generation, self.info = gen, read_info(gen)
@@ -133,7 +137,6 @@ class Index:
         """Release the searcher's files."""
         with self.lock:
             _close_held(self._held)
-            self.searcher = None
 
     def __enter__(self) -> Index:
         return self
