@@ -137,7 +137,11 @@ def run(args: argparse.Namespace) -> dict:
     queries = DEFAULT_QUERIES
     if args.queries and args.queries.endswith(".json"):
         with open(args.queries, encoding="utf-8") as fh:
-            queries = [render(q) for q in json.load(fh)["latency"]] or DEFAULT_QUERIES
+            saved = json.load(fh)
+        queries = [render(q) for q in saved["latency"]]
+        if args.probes:
+            queries += ['"' + p["probe"] + '"' for p in saved.get("recall", [])]
+        queries = queries or DEFAULT_QUERIES
     elif args.queries:
         with open(args.queries, encoding="utf-8") as fh:
             queries = [line.strip() for line in fh if line.strip()] or DEFAULT_QUERIES
@@ -222,6 +226,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="stop after this many requests even if time is left")
     ap.add_argument("--queries", help="a file of queries, one a line, or the queries-N.json "
                     "written by bench/run.py")
+    ap.add_argument("--probes", action="store_true",
+                    help="with a queries-N.json, also send its recall probes as quoted phrases "
+                    "(with --max-requests equal to the number of queries, no query repeats)")
     ap.add_argument("--reindex", help="a rebuild command to start half-way through")
     ap.add_argument("--new-phrase", help="a phrase only the rebuilt index holds")
     args = ap.parse_args(argv)

@@ -202,6 +202,10 @@ class Gxsearch:
 
         self.ix = open_index(str(index_dir))
 
+    def forget(self):
+        """Drop what gxsearch remembers per query, so the next one is timed as a new query."""
+        self.ix.clear_caches()
+
     @staticmethod
     def render(q):
         if q["op"] == "or":

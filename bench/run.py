@@ -6,6 +6,8 @@
 Generates the corpus if missing (bench/corpus.py), builds one query set shared by every engine,
 then for each engine runs the index build and the querying in separate subprocesses, so that
 peak RSS is per engine and per phase. Prints a Markdown table and writes `OUT/result-N.json`.
+Each query is timed as a new one: gxsearch's per-query caches (match sets, rankings,
+results) are dropped before it, as the peers have none.
 
 `--smoke` is about 300 reports; it exits non-zero only on errors or when gxsearch's phrase
 recall is below 100%, never on timing.
@@ -143,7 +145,9 @@ def worker_serve(engine: str, index_dir: str, queries_path: str, recall_n: int) 
             del e
     times: dict[str, list[float]] = {}
     zero: dict[str, int] = {}
+    forget = getattr(eng, "forget", lambda: None)
     for q in lat:
+        forget()  # timed as a new query: no match sets, rankings or facet counts remembered
         t = time.perf_counter()
         try:
             res = eng.query(q)

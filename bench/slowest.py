@@ -33,7 +33,7 @@ def main(argv=None) -> int:
     for q in queries:
         if q["cls"] not in args.classes.split(","):
             continue
-        engine.ix.clear_matches()
+        engine.ix.clear_caches()
         t0 = time.perf_counter()
         result = engine.query(q)
         timed.append(((time.perf_counter() - t0) * 1000, result["total"], engine.render(q)))

@@ -144,7 +144,9 @@ def info_cmd(index_dir):
 @index_dir_option
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
-def serve_cmd(index_dir, host, port):
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Processes answering requests (queries use one CPU core each).")
+def serve_cmd(index_dir, host, port, workers):
     """Serve the search page (builds the index from seeds/ first if there is none)."""
     from gxsearch.indexer import current_generation, index_paths
 
@@ -163,4 +165,7 @@ def serve_cmd(index_dir, host, port):
                    err=True)
     from gxsearch.web import serve
 
-    serve(index_dir, host=host, port=port)
+    try:
+        serve(index_dir, host=host, port=port, workers=workers)
+    except OSError as exc:
+        _fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")

@@ -100,11 +100,14 @@ def substring_docs(searcher, text: str, words: Callable[[], tuple] | None = None
     return sure | frozenset(d for d in rest if pattern.search(content(searcher.stored_fields(d))))
 
 
-def literal_docs(searcher, lit: Literal, cache: Cache,
+def literal_docs(searcher, lit: Literal, sections: frozenset, cache: Cache,
                  words: Callable[[], tuple] | None = None) -> frozenset:
-    """Sections matching one literal: the phrase if quoted, else each of its jieba words."""
+    """Live sections matching one literal: the phrase if quoted, else each of its jieba
+    words. Remembered through ``cache`` already limited to ``sections`` (postings can still
+    name deleted documents), so a cached query intersects nothing more."""
     def sub(text: str) -> frozenset:
-        return cache(("sub", text.lower()), lambda: substring_docs(searcher, text, words))
+        return cache(("sub", text.lower()),
+                     lambda: substring_docs(searcher, text, words) & sections)
 
     parts = [] if lit.phrase else segment(lit.text)
     if len(parts) <= 1:
@@ -119,10 +122,13 @@ def match(searcher, parsed: ParsedQuery, sections: frozenset, cache: Cache,
           words: Callable[[], tuple] | None = None) -> frozenset:
     """Sections matching ``parsed`` (groups ANDed, literals in a group ORed, negatives removed);
     every section when the query has no positive term. ``words``: see ``substring_docs``."""
-    docs = sections
+    docs = None
     for group in parsed.groups:
-        alts = frozenset().union(*(literal_docs(searcher, lit, cache, words) for lit in group))
-        docs = docs & alts
+        sets = [literal_docs(searcher, lit, sections, cache, words) for lit in group]
+        alts = sets[0] if len(sets) == 1 else frozenset().union(*sets)
+        docs = alts if docs is None else docs & alts
+    if docs is None:
+        docs = sections
     for lit in parsed.negs:
-        docs = docs - literal_docs(searcher, lit, cache, words)
+        docs = docs - literal_docs(searcher, lit, sections, cache, words)
     return docs

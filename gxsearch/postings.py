@@ -1,4 +1,4 @@
-"""Fast posting-list reads: whole blocks at a time, and BM25 top-k over them.
+"""Fast posting-list reads: whole blocks at a time, and BM25 rankings over them.
 
 Whoosh's matchers hand out one posting per Python call (about 1 µs each); a section index of
 thousands of reports has posting lists of hundreds of thousands of entries. For the whoosh3
@@ -10,23 +10,31 @@ codec), so results never depend on which path ran.
 from __future__ import annotations
 
 import heapq
-from operator import itemgetter
+from array import array
+from itertools import accumulate, compress, count, islice
 
 from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.scoring import bm25
 
 # Whoosh's BM25F defaults, so scores equal what its own searcher would compute.
 B, K1 = 0.75, 1.2
 
 
 def _blocks(m: W3LeafMatcher, weights: bool):
-    # Private block API of the pinned whoosh3 codec: the decoded arrays of the current block.
-    # Weights only when asked: for an unweighted block Whoosh builds them one by one.
+    # Private block API of the pinned whoosh3 codec: each block's data tuple is (delta-coded
+    # ids, weights: None for all 1.0, a float for all equal, else an array, ...). Decoded here
+    # with itertools.accumulate, in C: Whoosh's own decoder is a Python generator, a call per
+    # posting. Weights only when asked (tests/test_postings.py checks both against Whoosh).
     while m.is_active():
-        m._read_ids()
+        if m._data is None:
+            m._read_data()
+        data, n = m._data, m._blocklength
+        ids = data[0] if m._byteids else accumulate(data[0])
+        ws = None
         if weights:
-            m._read_weights()
-        yield m._ids, m._weights if weights else None
+            ws = data[1]
+            if ws is None or isinstance(ws, float):
+                ws = [1.0 if ws is None else ws] * n
+        yield ids, ws
         m._next_block()
 
 
@@ -44,7 +52,7 @@ def postings(searcher, field: str, term: str, weights: bool = False):
         m = reader.postings(field, term)
         if type(m) is W3LeafMatcher:
             for block_ids, block_ws in _blocks(m, ws is not None):
-                ids.extend(block_ids if not offset else [d + offset for d in block_ids])
+                ids.extend(map(offset.__add__, block_ids) if offset else block_ids)
                 if ws is not None:
                     ws.extend(block_ws)
         else:
@@ -71,20 +79,75 @@ def field_lengths(searcher, field: str) -> list[int]:
     return lengths
 
 
-def bm25_top(searcher, field: str, terms: list[str], allowed: frozenset, limit: int,
-             lengths: list[int]) -> list[tuple[int, float]]:
-    """The ``limit`` best of ``allowed`` by BM25 over ``terms``, as ``(docnum, score)``;
-    documents with none of the terms are left out."""
+def bm25_norms(searcher, field: str) -> array:
+    """BM25's length normalisation ``K1 * (1 - B + B * length / average)`` by document number.
+
+    Computed once per searcher, so scoring a posting is one lookup and three operations; the
+    expression is Whoosh's own, so the scores are equal to the last bit.
+    """
     avgfl = searcher.avg_field_length(field) or 1.0
-    scores: dict[int, float] = {}
-    get = scores.get
+    return array("d", [K1 * ((1 - B) + B * fl / avgfl) for fl in field_lengths(searcher, field)])
+
+
+class Ranking:
+    """BM25 scores of every document holding any of the terms, with their top k by filter.
+
+    A query seen once needs only its top k: a selection over the scores (``heapq``, stable,
+    so equal scores keep posting order, as Whoosh's top-k does). A ranking asked again (the
+    next page, another filter, a popular query) is sorted once, best first, and from then on
+    each top k is a scan in C that stops at the k-th allowed document.
+    """
+
+    def __init__(self, ids: list[int], scores: list[float]):
+        self.ids, self.scores = array("l", ids), array("d", scores)
+        self.is_sorted = False
+        self.uses = 0
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def _sort(self) -> None:
+        order = sorted(range(len(self.ids)), key=self.scores.__getitem__, reverse=True)
+        self.ids = array("l", list(map(self.ids.__getitem__, order)))
+        self.scores = array("d", list(map(self.scores.__getitem__, order)))
+        self.is_sorted = True
+
+    def top(self, allowed: frozenset, limit: int) -> list[tuple[int, float]]:
+        """The best ``limit`` documents of ``allowed``, best first, as ``(docnum, score)``."""
+        self.uses += 1
+        if self.uses > 1 and not self.is_sorted:
+            self._sort()
+        ids, scores = self.ids, self.scores
+        positions = compress(count(), map(allowed.__contains__, ids))
+        if self.is_sorted:
+            found = list(islice(positions, limit))
+        else:
+            found = heapq.nlargest(limit, positions, key=scores.__getitem__)
+        return [(ids[i], scores[i]) for i in found]
+
+
+def bm25_ranking(searcher, field: str, terms: list[str], norms: array) -> Ranking:
+    """Score every document holding any of ``terms`` in ``field`` by BM25 (see ``Ranking``)."""
+    k1p1 = K1 + 1
+    per_term = []
     for term in dict.fromkeys(terms):
         ids, tfs = postings(searcher, field, term, weights=True)
-        if not ids:
-            continue
-        idf = searcher.idf(field, term)
-        for d, tf in zip(ids, tfs, strict=True):
-            if d in allowed:
-                scores[d] = get(d, 0.0) + bm25(idf, tf, lengths[d], avgfl, B, K1)
-    # nlargest is stable: equal scores keep posting order, so pages stay consistent.
-    return heapq.nlargest(limit, scores.items(), key=itemgetter(1))
+        if ids:
+            idf = searcher.idf(field, term)
+            per_term.append((ids, [idf * ((tf * k1p1) / (tf + norms[d]))
+                                   for d, tf in zip(ids, tfs, strict=True)]))
+    if len(per_term) == 1:
+        return Ranking(*per_term[0])
+    acc: dict[int, float] = {}
+    get = acc.get
+    for t_ids, t_scores in per_term:
+        for d, s in zip(t_ids, t_scores, strict=True):
+            acc[d] = get(d, 0.0) + s
+    return Ranking(list(acc), list(acc.values()))
+
+
+def bm25_top(searcher, field: str, terms: list[str], allowed: frozenset, limit: int,
+             norms: array) -> list[tuple[int, float]]:
+    """The ``limit`` best of ``allowed`` by BM25 over ``terms``, as ``(docnum, score)``;
+    documents with none of the terms are left out."""
+    return bm25_ranking(searcher, field, terms, norms).top(allowed, limit)

@@ -2,158 +2,34 @@
 
 ``search()`` parses the query (``query.py``), finds the matching sections as sets of document
 numbers (``match.py``, complete and exact for phrases), applies the facet filters and counts
-the facets with drill-down semantics as set intersections in C (no Python loop over the hits),
-ranks only what the page needs by BM25 on the jieba words, and highlights only the hits on the
-page (``highlight.py``).
+the facets with drill-down semantics in C-level passes (set intersections, or one count over
+the hits for a field with one value a section), ranks by BM25 on the jieba words, and
+highlights only the hits on the page (``highlight.py``). The open index (``index.py``)
+remembers match sets, rankings and results, so a repeated query, its next page or another
+filter costs little.
 """
 
 from __future__ import annotations
 
 import heapq
-import threading
 import time
-import weakref
-from collections import OrderedDict
-from pathlib import Path
-
-from whoosh import index as whoosh_index
-from whoosh import query as Q
+from array import array
+from collections import Counter
+from dataclasses import dataclass
 
 from gxsearch.analysis import segment
 from gxsearch.errors import BadQuery, NotFound
 from gxsearch.highlight import mark, pattern_for, snippet, terms_for
-from gxsearch.indexer import current_generation, read_info
+from gxsearch.index import Index, open_index
 from gxsearch.match import match
-from gxsearch.postings import bm25_top, doc_set, field_lengths
 from gxsearch.query import ParsedQuery, check_year, parse
 from gxsearch.schema import FACET_FIELDS
 
+__all__ = ["Index", "get_report", "highlight_html", "index_info", "open_index", "search"]
+
 MAX_PER_PAGE = 10_000
-# About 100 MB of cached match sets at most (a frozenset costs ~30-60 bytes an entry).
-_CACHE_IDS = 2_000_000
-
-
-class Index:
-    """An open index that follows the on-disk one: a rebuild or an update is picked up by the
-    next request, without a restart. Safe to share between threads (calls are serialised)."""
-
-    def __init__(self, index_dir):
-        self.root = Path(index_dir)
-        self.lock = threading.RLock()
-        # The open searcher, if any. A web app's Index lives as long as the app, and apps are
-        # dropped without a close: a weakref finalizer (unlike __del__) runs before the garbage
-        # collector finalizes the searcher's files, so they are closed, not reported as leaked.
-        self._held: list = []
-        weakref.finalize(self, _close_held, self._held)
-        self._open()
-
-    @property
-    def searcher(self):
-        """The open Whoosh searcher (None once closed)."""
-        return self._held[0] if self._held else None
-
-    def _open(self) -> None:
-        gen = current_generation(self.root)
-        ix = whoosh_index.open_dir(str(gen))
-        old = self.searcher
-        self._held[:] = [ix.searcher()]
-        if old is not None:
-            old.close()
-        self.generation, self.info = gen, read_info(gen)
-        self._reset()
-
-    def _reset(self) -> None:
-        self._facets: dict[str, dict[str, frozenset]] = {}
-        self._sections: frozenset | None = None
-        self._years: list[int] | None = None
-        self._lengths: list[int] | None = None
-        self._words: tuple[str, ...] | None = None
-        self._matches: OrderedDict = OrderedDict()
-        self._cached_ids = 0
-
-    def fresh(self):
-        """The searcher, reopened first if the index changed on disk. Call with ``lock`` held."""
-        # Reopen rather than Searcher.refresh(): refreshing fails on an index with no segment.
-        if current_generation(self.root) != self.generation or not self.searcher.up_to_date():
-            self._open()
-        return self.searcher
-
-    def sections(self) -> frozenset:
-        """Document numbers of every live section."""
-        if self._sections is None:
-            self._sections = frozenset(self.searcher.docs_for_query(Q.Term("kind", "section")))
-        return self._sections
-
-    def facet_sets(self, field: str) -> dict[str, frozenset]:
-        """``value → document numbers`` of a facet field, read from its posting lists."""
-        if field not in self._facets:
-            reader, live = self.searcher.reader(), self.sections()
-            self._facets[field] = {
-                value: doc_set(self.searcher, field, value) & live
-                for value in reader.field_terms(field)
-            }
-        return self._facets[field]
-
-    def cached(self, key: tuple, compute) -> frozenset:
-        """``compute()``, remembered under ``key`` until the index changes (LRU, bounded by
-        the number of document numbers held, so common words cannot fill the memory)."""
-        if key in self._matches:
-            self._matches.move_to_end(key)
-            return self._matches[key]
-        docs = self._matches[key] = compute()
-        self._cached_ids += len(docs)
-        while self._cached_ids > _CACHE_IDS and len(self._matches) > 1:
-            self._cached_ids -= len(self._matches.popitem(last=False)[1])
-        return docs
-
-    def clear_matches(self) -> None:
-        """Forget the cached match sets (the benchmark uses it to time cold queries)."""
-        with self.lock:
-            self._matches.clear()
-            self._cached_ids = 0
-
-    def words(self) -> tuple[str, ...]:
-        """Every term of the ``words`` field (jieba's vocabulary of this index)."""
-        if self._words is None:
-            self._words = tuple(t.decode("utf-8") if isinstance(t, bytes) else t
-                                for t in self.searcher.reader().lexicon("words"))
-        return self._words
-
-    def lengths(self) -> list[int]:
-        """Length of the ``words`` field by document number, for BM25."""
-        if self._lengths is None:
-            self._lengths = field_lengths(self.searcher, "words")
-        return self._lengths
-
-    def sort_key(self):
-        """``docnum → sort key`` for year order: newest year first, then document order."""
-        if self._years is None:
-            column = self.searcher.reader().column_reader("year_num")
-            self._years = [-(y or 0) for y in column]
-        years = self._years
-        return lambda d: (years[d], d)
-
-    def close(self) -> None:
-        """Release the searcher's files."""
-        with self.lock:
-            _close_held(self._held)
-
-    def __enter__(self) -> Index:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-
-def _close_held(held: list) -> None:
-    for searcher in held:
-        searcher.close()
-    held.clear()
-
-
-def open_index(index_dir) -> Index:
-    """Open the index in ``index_dir``; raise IndexMissing (with how to build one) if absent."""
-    return Index(index_dir)
+# Hits kept per cached result: ten pages of ten, or one API page of 100.
+_WINDOW = 100
 
 
 # --- the API ------------------------------------------------------------------------------
@@ -185,26 +61,91 @@ def _selected(index: Index, field: str, values: list[str]) -> frozenset | None:
     return frozenset(docs)
 
 
-def _facets(index, base, selected, filters) -> dict[str, list[dict]]:
-    out = {}
+def _query_key(parsed: ParsedQuery) -> tuple:
+    """What decides a query's matches (its filters aside), as a hashable key."""
+    return tuple(map(tuple, parsed.groups)), tuple(parsed.negs)
+
+
+def _count(index: Index, field: str, scope: frozenset, complements: dict) -> array:
+    """Sections of ``scope`` with each value of a facet field (in ``facet_sets`` order),
+    counted in C-level passes.
+
+    A broad scope (a common word) is counted through its complement, the smaller set:
+    count = sections with the value − those of them outside the scope.
+    """
+    sets, codes = index.facet_sets(field), index.facet_codes(field)
+    everything = index.sections()
+    flip = len(scope) * 2 > len(everything)
+    if flip:
+        if id(scope) not in complements:
+            complements[id(scope)] = everything - scope
+        part = complements[id(scope)]
+    else:
+        part = scope
+    if codes is not None:
+        counts = array("i", bytes(4 * len(sets)))
+        for i, n in Counter(map(codes[1].__getitem__, part)).items():
+            if i >= 0:
+                counts[i] = n
+    else:
+        counts = array("i", [len(part & docs) for docs in sets.values()])
+    if flip:
+        counts = array("i", [len(docs) - n for docs, n in zip(sets.values(), counts,
+                                                                 strict=True)])
+    return counts
+
+
+@dataclass(frozen=True)
+class _Result:
+    """What a query with its filters and sort order yields, kept compact for the cache: the
+    total, the first hits, and per facet field the drill-down counts (in ``facet_sets``
+    order) with the count of any chosen value the facet does not list (a year range)."""
+
+    total: int
+    top: list[tuple[int, float | None]]
+    counts: dict[str, array]
+    extras: dict[str, int]
+
+
+def _evaluate(index: Index, parsed: ParsedQuery, filters: dict, sort: str,
+              need: int | None) -> tuple[_Result, list]:
+    """Match, filter, rank (the first ``need`` hits, all if None) and count the facets."""
+    base = match(index.searcher, parsed, index.sections(), index.cached, index.words)
+    selected = {f: _selected(index, f, filters[f]) for f in FACET_FIELDS}
+    final = base
+    for docs in selected.values():
+        if docs is not None:
+            final = final & docs
+    ranked = _rank(index, parsed, final, len(final) if need is None else
+                   min(len(final), max(need, _WINDOW)), sort)
+    counts, extras = {}, {}
+    complements: dict[int, frozenset] = {}  # by id() of a scope, alive until we return
     for field in FACET_FIELDS:
+        # Drill-down: a facet counts within the other facets' filters, not its own.
         scope = base
         for other, docs in selected.items():
             if other != field and docs is not None:
                 scope = scope & docs
+        counts[field] = _count(index, field, scope, complements)
+        if any(v not in index.facet_sets(field) for v in filters[field]):
+            extras[field] = len(scope & selected[field])
+    return _Result(len(final), ranked[:_WINDOW], counts, extras), ranked
+
+
+def _facet_rows(index: Index, result: _Result, filters: dict) -> dict[str, list[dict]]:
+    out = {}
+    for field in FACET_FIELDS:
         chosen = set(filters[field])
-        rows = []
-        for value, docs in index.facet_sets(field).items():
-            n = len(scope & docs)
-            if n or value in chosen:
-                rows.append({"value": value, "count": n, "selected": value in chosen})
+        rows = [{"value": value, "count": n, "selected": value in chosen}
+                for value, n in zip(index.facet_sets(field), result.counts[field], strict=True)
+                if n or value in chosen]
         if field == "year":
             rows.sort(key=lambda r: r["value"], reverse=True)
         else:
             rows.sort(key=lambda r: (-r["count"], r["value"]))
         known = {r["value"] for r in rows}
-        rows += [{"value": v, "count": len(scope & (selected[field] or frozenset())),
-                  "selected": True} for v in filters[field] if v not in known]
+        rows += [{"value": v, "count": result.extras[field], "selected": True}
+                 for v in filters[field] if v not in known]
         out[field] = rows
     return out
 
@@ -214,7 +155,8 @@ def search(index: Index, query: str, *, districts=(), years=(), topics=(), provi
     """Search ``index``; return the plain result record (see ARCHITECTURE.md).
 
     ``per_page=0`` returns every hit. Raises BadQuery for a query or argument that cannot be
-    understood.
+    understood. A repeated query (another page within the first hundred hits, the same
+    filters) is answered from the index's result cache until the index changes.
     """
     t0 = time.perf_counter()
     if sort not in ("relevance", "year"):
@@ -226,21 +168,23 @@ def search(index: Index, query: str, *, districts=(), years=(), topics=(), provi
                              province=provinces)
     if not parsed.groups and not parsed.negs and not any(filters.values()):
         raise BadQuery("请输入检索词，例如：依申请公开")
+    need = None if per_page == 0 else page * per_page
     with index.lock:
         searcher = index.fresh()
-        base = match(searcher, parsed, index.sections(), index.cached, index.words)
-        selected = {f: _selected(index, f, filters[f]) for f in FACET_FIELDS}
-        final = base
-        for docs in selected.values():
-            if docs is not None:
-                final = final & docs
-        total = len(final)
-        limit = total if per_page == 0 else min(total, page * per_page)
+        key = (_query_key(parsed), tuple((f, tuple(v)) for f, v in filters.items()), sort)
+        result = index.results.peek(key)
+        if result is not None and (len(result.top) == result.total or
+                                   (need is not None and need <= len(result.top))):
+            ranked = result.top
+        else:
+            result, ranked = _evaluate(index, parsed, filters, sort, need)
+            index.results.put(key, result)
+        total = result.total
         start = 0 if per_page == 0 else (page - 1) * per_page
         pattern = pattern_for(terms_for(parsed))
-        ranked = _rank(index, parsed, final, limit, sort)
-        hits = [_hit(searcher.stored_fields(d), score, pattern) for d, score in ranked[start:]]
-        facets = _facets(index, base, selected, filters)
+        hits = [_hit(searcher.stored_fields(d), score, pattern)
+                for d, score in ranked[start:need]]
+        facets = _facet_rows(index, result, filters)
     pages = 1 if per_page == 0 else max(1, -(-total // per_page))
     return {
         "query": query, "total": total, "page": page, "per_page": per_page, "pages": pages,
@@ -258,7 +202,7 @@ def _rank(index: Index, parsed: ParsedQuery, final: frozenset, limit: int, sort:
     ranked = []
     if words and sort == "relevance":
         # Only word terms here: ranking never re-runs the (expensive) phrase matching.
-        ranked = bm25_top(index.searcher, "words", words, final, limit, index.lengths())
+        ranked = index.ranking(tuple(words)).top(final, limit)
     if len(ranked) < limit:
         seen = {d for d, _ in ranked}
         rest = final - seen if seen else final

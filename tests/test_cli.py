@@ -78,3 +78,16 @@ def test_serve_without_index_or_seeds_says_how_to_build_one(tmp_path, monkeypatc
     out = _run("serve", "--index-dir", str(tmp_path / "index"))
     assert out.exit_code == 2
     assert "no seeds/ directory here" in out.output and "gxsearch index PATH" in out.output
+
+
+def test_serve_on_a_port_in_use_is_a_clear_error(seed_index_dir):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        out = _run("serve", "--index-dir", str(seed_index_dir), "--port", str(port),
+                   "--workers", "2")
+    assert out.exit_code == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in out.output and "Traceback" not in out.output

@@ -3,7 +3,7 @@
 import pytest
 from whoosh.query import Or, Term
 
-from gxsearch.postings import bm25_top, doc_set, field_lengths, postings
+from gxsearch.postings import bm25_norms, bm25_ranking, bm25_top, doc_set, postings
 
 
 def _generic(searcher, field, term):
@@ -34,7 +34,7 @@ def test_bm25_top_equals_whoosh_scoring(seed_index):
     searcher = seed_index.fresh()
     words = ["依申请公开", "行政复议", "公开"]
     every = seed_index.sections()
-    ours = bm25_top(searcher, "words", words, every, 10, field_lengths(searcher, "words"))
+    ours = bm25_top(searcher, "words", words, every, 10, bm25_norms(searcher, "words"))
     theirs = [(h.docnum, h.score) for h in searcher.search(Or([Term("words", w) for w in words]),
                                                            limit=10)]
     assert [d for d, _ in ours] == [d for d, _ in theirs]
@@ -44,5 +44,19 @@ def test_bm25_top_equals_whoosh_scoring(seed_index):
 def test_bm25_top_keeps_to_the_allowed_set(seed_index):
     searcher = seed_index.fresh()
     allowed = frozenset(sorted(seed_index.sections())[:20])
-    top = bm25_top(searcher, "words", ["公开"], allowed, 50, field_lengths(searcher, "words"))
+    top = bm25_top(searcher, "words", ["公开"], allowed, 50, bm25_norms(searcher, "words"))
     assert top and {d for d, _ in top} <= allowed
+
+
+def test_a_ranking_gives_whoosh_top_k_for_any_filter_before_and_after_it_is_sorted(seed_index):
+    searcher = seed_index.fresh()
+    words, norms = ["依申请公开", "公开"], bm25_norms(searcher, "words")
+    ranking = bm25_ranking(searcher, "words", words, norms)
+    assert len(set(ranking.ids)) == len(ranking.ids)
+    sections = sorted(seed_index.sections())
+    for allowed in (frozenset(sections[::3]), frozenset(sections), frozenset(sections[:5])):
+        theirs = [(h.docnum, round(h.score, 6)) for h in searcher.search(
+            Or([Term("words", w) for w in words]), filter=set(allowed), limit=15)]
+        for _ in range(2):  # the first use selects, the second sorts and scans
+            assert [(d, round(s, 6)) for d, s in ranking.top(allowed, 15)] == theirs
+    assert ranking.is_sorted and list(ranking.scores) == sorted(ranking.scores, reverse=True)

@@ -124,6 +124,22 @@ def test_facet_counts_follow_drill_down(seed_index):
     assert narrowed["total"] == years["2018"]["count"] == sum(districts.values())
 
 
+# "公开" is in most sections (counted through the complement), "复议" in a few.
+@pytest.mark.parametrize("query, years", [("公开", ()), ("公开", ("2018",)), ("复议", ())])
+def test_facet_counts_equal_counting_the_hits(seed_index, query, years):
+    from collections import Counter
+
+    seed_index.clear_caches()
+    result = search(seed_index, query, years=years, per_page=0)
+    every = search(seed_index, query, per_page=0)["hits"]  # the year facet ignores its filter
+    value_of = {"district": lambda h: [h["district"]], "province": lambda h: [h["province"]],
+                "year": lambda h: [str(h["year"])], "topic": lambda h: h["topics"]}
+    for field, values in value_of.items():
+        hits = every if field == "year" else result["hits"]
+        expected = Counter(v for h in hits for v in values(h) if v)
+        assert {r["value"]: r["count"] for r in result["facets"][field]} == expected, field
+
+
 def test_sort_by_year_puts_newest_first(seed_index):
     years = [h["year"] for h in _all(seed_index, "公开", sort="year")["hits"]]
     assert years == sorted(years, reverse=True)
@@ -207,15 +223,63 @@ def test_an_empty_index_answers_and_follows_updates(tmp_path):
     ix.close()
 
 
-def test_match_cache_is_bounded_by_document_numbers(seed_index, monkeypatch):
-    import gxsearch.search as api
-
-    monkeypatch.setattr(api, "_CACHE_IDS", 40)
+@pytest.mark.parametrize("cache", ["_matches", "_rankings"])
+def test_per_query_caches_are_bounded_by_document_numbers(seed_index, monkeypatch, cache):
+    seed_index.clear_caches()
+    lru = getattr(seed_index, cache)
+    monkeypatch.setattr(lru, "budget", 40)
     for q in ("公开", "依申请公开", "复议", '"政务公开"', "主动公开"):
         search(seed_index, q)
-    held = sum(len(v) for v in seed_index._matches.values())
-    assert held == seed_index._cached_ids
-    assert held <= 40 or len(seed_index._matches) == 1
+    held = sum(lru.size(v) for v in lru.items.values())
+    assert held == lru.held
+    assert held <= 40 or len(lru.items) == 1
+
+
+def test_cached_match_sets_are_arrays_the_collector_does_not_walk(seed_index):
+    import gc
+
+    seed_index.clear_caches()
+    search(seed_index, "公开 复议")
+    held = dict(seed_index._matches.items)
+    assert {k[1] for k in held} == {"公开", "复议"}
+    # An array holds numbers, not objects: nothing for the collector's full pass to walk.
+    assert all(len(gc.get_referents(v)) <= 1 for v in held.values())
+    assert len(gc.get_referents(frozenset(next(iter(held.values()))))) > 1
+
+    def never():
+        raise AssertionError("a cached match set was computed again")
+
+    assert all(seed_index.cached(k, never) == frozenset(v) and v for k, v in held.items())
+    # Another filter misses the result cache and hits the match cache: same answer as new.
+    from_cache = _timeless(search(seed_index, "公开 复议", years=["2019"]))
+    seed_index.clear_caches()
+    assert from_cache == _timeless(search(seed_index, "公开 复议", years=["2019"]))
+
+
+def _timeless(result: dict) -> dict:
+    return {k: v for k, v in result.items() if k != "elapsed_ms"}
+
+
+# A window of 3 kept hits makes page 2 (hits 6-10) deeper than the cache holds.
+@pytest.mark.parametrize("window", [100, 3])
+def test_a_cached_query_returns_what_a_new_one_does(seed_index, monkeypatch, window):
+    import gxsearch.search as api
+
+    monkeypatch.setattr(api, "_WINDOW", window)
+    asks = [{"page": p, "per_page": 5, "years": y} for y in ((), ("2019",)) for p in (1, 2)]
+    asks.append({"per_page": 0})
+    cold = []
+    for kw in asks:
+        seed_index.clear_caches()
+        cold.append(_timeless(search(seed_index, "公开", **kw)))
+    seed_index.clear_caches()
+    warm = [_timeless(search(seed_index, "公开", **kw)) for kw in asks]
+    assert warm == cold and cold[1]["hits"] and cold[-1]["total"] > 10
+    # One ranking serves both pages and both filters; a result is kept per filter.
+    assert len(seed_index._rankings.items) == 1 and len(seed_index.results.items) == 2
+    assert all(len(r.top) <= window for r in seed_index.results.items.values())
+    warm[0]["facets"]["year"][0]["count"] = -1  # a caller's edit must not reach the cache
+    assert _timeless(search(seed_index, "公开", **asks[0])) == cold[0]
 
 
 def _open_index_files(index_dir) -> list[str]:

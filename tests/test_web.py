@@ -238,3 +238,64 @@ def test_missing_index_is_a_clear_503(tmp_path):
     resp = client.get("/")
     assert resp.status_code == 503 and "索引" in html(resp)
     assert client.get("/api/search?q=x").status_code == 503
+
+
+def _get_json(url: str, timeout: float = 5.0) -> dict:
+    import json
+    import urllib.request
+
+    with urllib.request.urlopen(url, timeout=timeout) as resp:
+        return json.loads(resp.read())
+
+
+def test_serve_with_workers_answers_replaces_a_dead_worker_and_stops(seed_index_dir):
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "gxsearch", "serve", "--index-dir",
+                             str(seed_index_dir), "--port", str(port), "--workers", "2"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    url = f"http://127.0.0.1:{port}/api/search?q={quote('行政复议')}"
+
+    def answer(deadline: float = 30.0) -> dict:
+        end = time.monotonic() + deadline
+        while True:
+            try:
+                return _get_json(url)
+            except OSError:
+                if time.monotonic() > end or proc.poll() is not None:
+                    raise
+                time.sleep(0.2)
+
+    try:
+        first = answer()
+        assert first["total"] > 0 and "行政复议" in first["hits"][0]["snippet"]
+        workers = psutil.Process(proc.pid).children()
+        assert len(workers) == 2
+        workers[0].kill()
+        workers[0].wait(10)
+        for _ in range(50):
+            now = psutil.Process(proc.pid).children()
+            if len(now) == 2:
+                break
+            time.sleep(0.2)
+        assert len(now) == 2 and workers[0].pid not in {p.pid for p in now}
+        assert [answer() for _ in range(4)] == [first] * 4
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=20)
+        assert proc.returncode == 0
+        assert "with 2 worker processes" in out and "starting another" in err
+        assert "Traceback" not in err
+        assert not any(p.is_running() and p.status() != psutil.STATUS_ZOMBIE for p in now)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
