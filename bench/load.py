@@ -163,15 +163,19 @@ def run(args: argparse.Namespace) -> dict:
     if reindex is not None:
         time.sleep(args.seconds / 2)
         r0 = time.monotonic()
-        proc = subprocess.run(shlex.split(args.reindex), capture_output=True, text=True,
-                              timeout=max(3600.0, args.seconds * 10))
+        try:
+            proc = subprocess.run(shlex.split(args.reindex), capture_output=True, text=True,
+                                  timeout=args.reindex_timeout)
+            reindex["exit"] = proc.returncode
+            if proc.returncode:
+                reindex["stderr"] = proc.stderr[-2000:]
+        except subprocess.TimeoutExpired:
+            # Still a result: the load figures so far, and the index left as it was.
+            reindex["exit"] = f"killed after {args.reindex_timeout:.0f} s"
         r1 = time.monotonic()
         load.deadline = r1 + args.seconds / 2
-        reindex["exit"] = proc.returncode
         reindex["seconds"] = round(r1 - r0, 2)
         reindex["done_at_s"] = round(r1 - t0, 2)
-        if proc.returncode:
-            reindex["stderr"] = proc.stderr[-2000:]
         if args.new_phrase:
             reindex["found_after"] = phrase_found(base, args.new_phrase)
     for t in threads:
@@ -231,6 +235,8 @@ def main(argv: list[str] | None = None) -> int:
                     "(with --max-requests equal to the number of queries, no query repeats)")
     ap.add_argument("--reindex", help="a rebuild command to start half-way through")
     ap.add_argument("--new-phrase", help="a phrase only the rebuilt index holds")
+    ap.add_argument("--reindex-timeout", type=float, default=4 * 3600.0,
+                    help="seconds before the rebuild is killed (default 4 hours)")
     args = ap.parse_args(argv)
     if not 1 <= args.clients <= 256 or not 0 < args.seconds <= 600 or args.max_requests < 1:
         ap.error("--clients must be 1-256, --seconds 0-600, --max-requests at least 1")
@@ -240,7 +246,9 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(str(exc))
     print(markdown(result))
     print(json.dumps(result, ensure_ascii=False))
-    ok = result["errors"] == 0 and result.get("reindex", {}).get("found_after", True) is not False
+    reindex = result.get("reindex", {})
+    ok = (result["errors"] == 0 and reindex.get("exit", 0) == 0
+          and reindex.get("found_after", True) is not False)
     return 0 if ok else 1
 
 
