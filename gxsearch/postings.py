@@ -145,9 +145,3 @@ def bm25_ranking(searcher, field: str, terms: list[str], norms: array) -> Rankin
             acc[d] = get(d, 0.0) + s
     return Ranking(list(acc), list(acc.values()))
 
-
-def bm25_top(searcher, field: str, terms: list[str], allowed: frozenset, limit: int,
-             norms: array) -> list[tuple[int, float]]:
-    """The ``limit`` best of ``allowed`` by BM25 over ``terms``, as ``(docnum, score)``;
-    documents with none of the terms are left out."""
-    return bm25_ranking(searcher, field, terms, norms).top(allowed, limit)

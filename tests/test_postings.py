@@ -3,7 +3,7 @@
 import pytest
 from whoosh.query import Or, Term
 
-from gxsearch.postings import bm25_norms, bm25_ranking, bm25_top, doc_set, postings
+from gxsearch.postings import bm25_norms, bm25_ranking, doc_set, postings
 
 
 def _generic(searcher, field, term):
@@ -30,21 +30,21 @@ def test_unknown_term_has_no_postings(seed_index):
     assert postings(seed_index.fresh(), "words", "不存在的词语", weights=True) == ([], [])
 
 
-def test_bm25_top_equals_whoosh_scoring(seed_index):
+def test_bm25_ranking_top_equals_whoosh_scoring(seed_index):
     searcher = seed_index.fresh()
     words = ["依申请公开", "行政复议", "公开"]
     every = seed_index.sections()
-    ours = bm25_top(searcher, "words", words, every, 10, bm25_norms(searcher, "words"))
+    ours = bm25_ranking(searcher, "words", words, bm25_norms(searcher, "words")).top(every, 10)
     theirs = [(h.docnum, h.score) for h in searcher.search(Or([Term("words", w) for w in words]),
                                                            limit=10)]
     assert [d for d, _ in ours] == [d for d, _ in theirs]
     assert [round(s, 6) for _, s in ours] == [round(s, 6) for _, s in theirs]
 
 
-def test_bm25_top_keeps_to_the_allowed_set(seed_index):
+def test_bm25_ranking_top_keeps_to_the_allowed_set(seed_index):
     searcher = seed_index.fresh()
     allowed = frozenset(sorted(seed_index.sections())[:20])
-    top = bm25_top(searcher, "words", ["公开"], allowed, 50, bm25_norms(searcher, "words"))
+    top = bm25_ranking(searcher, "words", ["公开"], bm25_norms(searcher, "words")).top(allowed, 50)
     assert top and {d for d, _ in top} <= allowed
 
 
