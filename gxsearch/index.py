@@ -92,7 +92,7 @@ class Index:
 
     def _reset(self) -> None:
         self._facets: dict[str, dict[str, frozenset]] = {}
-        self._codes: dict[str, tuple[list[str], array] | None] = {}
+        self._codes: dict[str, array | None] = {}
         self._sections: frozenset | None = None
         self._years: list[int] | None = None
         self._norms: array | None = None
@@ -124,10 +124,10 @@ class Index:
             }
         return self._facets[field]
 
-    def facet_codes(self, field: str) -> tuple[list[str], array] | None:
-        """For a field with at most one value per section, its values and, by document
-        number, the position of each section's value among them (-1 for none), so a facet
-        is counted in one pass over the hits; None for a field with several values a section.
+    def facet_codes(self, field: str) -> array | None:
+        """For a field with at most one value per section: by document number, the position
+        of each section's value in ``facet_sets(field)`` (-1 for none), so a facet is counted
+        in one pass over the hits; None for a field with several values a section.
         """
         if field not in self._codes:
             sets = self.facet_sets(field)
@@ -137,7 +137,7 @@ class Index:
                 for i, docs in enumerate(sets.values()):
                     for d in docs:
                         codes[d] = i
-            self._codes[field] = (list(sets), codes) if codes is not None else None
+            self._codes[field] = codes
         return self._codes[field]
 
     def cached(self, key: tuple, compute) -> frozenset:

@@ -77,14 +77,15 @@ def _count(index: Index, field: str, scope: frozenset, complements: dict) -> arr
     everything = index.sections()
     flip = len(scope) * 2 > len(everything)
     if flip:
+        # The scope is held beside its complement: a freed scope's id() could be reused.
         if id(scope) not in complements:
-            complements[id(scope)] = everything - scope
-        part = complements[id(scope)]
+            complements[id(scope)] = (scope, everything - scope)
+        part = complements[id(scope)][1]
     else:
         part = scope
     if codes is not None:
         counts = array("i", bytes(4 * len(sets)))
-        for i, n in Counter(map(codes[1].__getitem__, part)).items():
+        for i, n in Counter(map(codes.__getitem__, part)).items():
             if i >= 0:
                 counts[i] = n
     else:
@@ -119,7 +120,7 @@ def _evaluate(index: Index, parsed: ParsedQuery, filters: dict, sort: str,
     ranked = _rank(index, parsed, final, len(final) if need is None else
                    min(len(final), max(need, _WINDOW)), sort)
     counts, extras = {}, {}
-    complements: dict[int, frozenset] = {}  # by id() of a scope, alive until we return
+    complements: dict[int, tuple[frozenset, frozenset]] = {}  # id(scope) → scope, complement
     for field in FACET_FIELDS:
         # Drill-down: a facet counts within the other facets' filters, not its own.
         scope = base
