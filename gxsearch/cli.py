@@ -146,7 +146,10 @@ def info_cmd(index_dir):
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Processes answering requests (queries use one CPU core each).")
-def serve_cmd(index_dir, host, port, workers):
+@click.option("--warm-seconds", type=click.FloatRange(0, 3600), default=300, show_default=True,
+              help="After a reindex, keep answering from the previous index while the new one "
+                   "runs the recent queries again, for up to this long (0: switch at once).")
+def serve_cmd(index_dir, host, port, workers, warm_seconds):
     """Serve the search page (builds the index from seeds/ first if there is none)."""
     from gxsearch.indexer import current_generation, index_paths
 
@@ -166,6 +169,6 @@ def serve_cmd(index_dir, host, port, workers):
     from gxsearch.web import serve
 
     try:
-        serve(index_dir, host=host, port=port, workers=workers)
+        serve(index_dir, host=host, port=port, workers=workers, warm_seconds=warm_seconds)
     except OSError as exc:
         _fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")

@@ -1,10 +1,14 @@
-"""The open index: a searcher that follows the on-disk generation, and what is computed from
-it once (facet value sets, BM25 norms, the vocabulary) or once per query (match sets,
-rankings, results), remembered in bounded LRU caches until the index changes.
+"""The open index: the generation being served (a searcher, what is computed from it once —
+facet value sets, BM25 norms, the vocabulary — and what is remembered per query in bounded LRU
+caches: match sets, rankings, results), and the follower that puts a new generation in its
+place when the on-disk index changes, at once or after warming it in the background.
 """
 
 from __future__ import annotations
 
+import logging
+import os
+import pickle
 import threading
 import weakref
 from array import array
@@ -16,6 +20,8 @@ from whoosh import query as Q
 
 from gxsearch.indexer import current_generation, read_info
 from gxsearch.postings import Ranking, bm25_norms, bm25_ranking, doc_set
+
+log = logging.getLogger("gxsearch")
 
 # Cached match sets, 8 bytes a document number: about 64 MB at most.
 _CACHE_IDS = 8_000_000
@@ -61,36 +67,22 @@ class _Lru:
         self.held = 0
 
 
-class Index:
-    """An open index that follows the on-disk one: a rebuild or an update is picked up by the
-    next request, without a restart. Safe to share between threads (calls are serialised)."""
+class Generation:
+    """One opened state of the index: its searcher, what is computed from it once (facet value
+    sets, BM25 norms, the vocabulary) and what is remembered per query (match sets, rankings,
+    results). Document numbers are only meaningful within one generation, so a request takes
+    one with ``Index.current()`` and uses it throughout, holding its ``lock`` (calls are
+    serialised)."""
 
-    def __init__(self, index_dir):
-        self.root = Path(index_dir)
+    def __init__(self, path: Path):
+        self.path, self.info = path, read_info(path)
         self.lock = threading.RLock()
-        # The open searcher, if any. A web app's Index lives as long as the app, and apps are
-        # dropped without a close: a weakref finalizer (unlike __del__) runs before the garbage
-        # collector finalizes the searcher's files, so they are closed, not reported as leaked.
-        self._held: list = []
-        weakref.finalize(self, _close_held, self._held)
-        self._open()
-
-    @property
-    def searcher(self):
-        """The open Whoosh searcher (None once closed)."""
-        return self._held[0] if self._held else None
-
-    def _open(self) -> None:
-        gen = current_generation(self.root)
-        ix = whoosh_index.open_dir(str(gen))
-        old = self.searcher
-        self._held[:] = [ix.searcher()]
-        if old is not None:
-            old.close()
-        self.generation, self.info = gen, read_info(gen)
-        self._reset()
-
-    def _reset(self) -> None:
+        self.searcher = whoosh_index.open_dir(str(path)).searcher()
+        # Closed when the generation is dropped (by the last request that used it), not when
+        # replaced: a request still in flight may be reading it. A weakref finalizer, unlike
+        # __del__, runs before the collector finalizes the searcher's files, so they are
+        # closed, not reported as leaked.
+        self._close = weakref.finalize(self, self.searcher.close)
         self._facets: dict[str, dict[str, frozenset]] = {}
         self._codes: dict[str, array | None] = {}
         self._sections: frozenset | None = None
@@ -101,12 +93,40 @@ class Index:
         self._rankings = _Lru(_CACHE_RANKED, size=len)
         self.results = _Lru(_CACHE_RESULTS, size=lambda _: 1)
 
-    def fresh(self):
-        """The searcher, reopened first if the index changed on disk. Call with ``lock`` held."""
-        # Reopen rather than Searcher.refresh(): refreshing fails on an index with no segment.
-        if current_generation(self.root) != self.generation or not self.searcher.up_to_date():
-            self._open()
-        return self.searcher
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def up_to_date(self, root: Path) -> bool:
+        """Whether this is still the live generation of ``root``, with no update since."""
+        return current_generation(root) == self.path and self.searcher.up_to_date()
+
+    def load(self, facet_fields=()) -> None:
+        """Compute now what requests would otherwise compute on first use, and open every
+        file the generation reads lazily (an update in place may delete a replaced segment's
+        files, which a searcher that opened them can still read)."""
+        with self.lock:
+            self.sections(), self.norms(), self.words(), self.sort_key()
+            for field in facet_fields:
+                self.facet_codes(field)
+            self._open_stored()
+
+    def _open_stored(self) -> None:
+        for leaf, offset in self.searcher.reader().leaf_readers():
+            if leaf.doc_count_all():
+                self.searcher.stored_fields(offset)
+
+    def loaded(self) -> dict:
+        """What ``load`` computed, to be ``adopt``-ed by this generation in another process."""
+        return {"_sections": self._sections, "_facets": self._facets, "_codes": self._codes,
+                "_norms": self._norms, "_words": self._words, "_years": self._years}
+
+    def adopt(self, loaded: dict) -> None:
+        """Take what ``loaded()`` gave in another process, on the same generation."""
+        with self.lock:
+            for name, value in loaded.items():
+                setattr(self, name, value)
+            self._open_stored()
 
     def sections(self) -> frozenset:
         """Document numbers of every live section."""
@@ -192,8 +212,79 @@ class Index:
 
     def close(self) -> None:
         """Release the searcher's files."""
-        with self.lock:
-            _close_held(self._held)
+        self._close()
+
+
+class Index:
+    """An open index that follows the on-disk one: a rebuild or an update is picked up
+    without a restart. Safe to share between threads.
+
+    Without ``warm`` the next request opens the new generation and pays for what it has not
+    computed yet. With ``warm(new, old)`` (see ``search.open_index``) a background thread
+    prepares the new generation while requests go on being answered from the old one, and
+    the new one is put in their place when ready.
+    """
+
+    def __init__(self, index_dir, warm=None):
+        self.root = Path(index_dir)
+        self.warm = warm
+        self._lock = threading.Lock()
+        self._gen = Generation(current_generation(self.root))
+        self._warming: threading.Thread | None = None
+        self.swaps = 0
+
+    def current(self) -> Generation:
+        """The generation to answer from: the live one, or while a newer one is being
+        warmed, the one before it."""
+        with self._lock:
+            gen = self._gen
+            if self._warming is not None or gen.up_to_date(self.root):
+                return gen
+            if self.warm is None:
+                self._gen = Generation(current_generation(self.root))
+                self.swaps += 1
+                return self._gen
+            self._warming = threading.Thread(target=self._prepare, args=(gen,),
+                                             name="gxsearch-warm", daemon=True)
+            self._warming.start()
+            return gen
+
+    def _prepare(self, old: Generation) -> None:
+        new = None
+        try:
+            new = Generation(current_generation(self.root))
+            self.warm(new, old)
+        except Exception as exc:  # a thread's exception would reach no one
+            # A generation that cannot be opened leaves the old one serving (the next request
+            # tries again); one that fails to warm is served cold.
+            log.warning("gxsearch: preparing the new index generation failed: %r", exc)
+        finally:
+            with self._lock:
+                if new is not None:
+                    self._gen = new
+                    self.swaps += 1
+                self._warming = None
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait for a warm-up in progress; True when none is left."""
+        thread = self._warming
+        if thread is not None:
+            thread.join(timeout)
+        return self._warming is None
+
+    @property
+    def searcher(self):
+        """The searcher of the current generation."""
+        return self.current().searcher
+
+    def clear_caches(self) -> None:
+        """Forget what the current generation remembered per query."""
+        self.current().clear_caches()
+
+    def close(self) -> None:
+        """Release the searcher's files."""
+        self.wait()
+        self._gen.close()
 
     def __enter__(self) -> Index:
         return self
@@ -202,12 +293,44 @@ class Index:
         self.close()
 
 
-def _close_held(held: list) -> None:
-    for searcher in held:
-        searcher.close()
-    held.clear()
+# The warm-up yields the CPU to the processes answering requests.
+_CHILD_NICE = 5
 
 
-def open_index(index_dir) -> Index:
-    """Open the index in ``index_dir``; raise IndexMissing (with how to build one) if absent."""
-    return Index(index_dir)
+def in_child(compute):
+    """``compute()`` run in a forked child process at a lower priority, its (picklable) result
+    sent back through a pipe; run here where there is no fork. The child shares this
+    process's memory until it writes, and exits without running any cleanup of this one's.
+    ``compute`` must not use what other threads of this process may be using: only the
+    forking thread exists in the child, and whatever lock another thread held stays held.
+    """
+    if not hasattr(os, "fork"):
+        return compute()
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child
+        code = 1
+        try:
+            os.close(read_end)
+            os.nice(_CHILD_NICE)
+            try:
+                reply = ("ok", compute())
+            except BaseException as exc:  # reported by the parent
+                reply = ("error", repr(exc))
+            with os.fdopen(write_end, "wb") as out:
+                pickle.dump(reply, out, protocol=pickle.HIGHEST_PROTOCOL)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    try:
+        with os.fdopen(read_end, "rb") as pipe:
+            data = pipe.read()
+    finally:
+        os.waitpid(pid, 0)
+    if not data:
+        raise RuntimeError("the warm-up process ended without an answer")
+    status, value = pickle.loads(data)
+    if status != "ok":
+        raise RuntimeError(f"the warm-up process failed: {value}")
+    return value

@@ -16,11 +16,12 @@ import time
 from array import array
 from collections import Counter
 from dataclasses import dataclass
+from functools import partial
 
 from gxsearch.analysis import segment
 from gxsearch.errors import BadQuery, NotFound
 from gxsearch.highlight import mark, pattern_for, snippet, terms_for
-from gxsearch.index import Index, open_index
+from gxsearch.index import Generation, Index, in_child
 from gxsearch.match import match
 from gxsearch.query import ParsedQuery, check_year, parse
 from gxsearch.schema import FACET_FIELDS
@@ -34,6 +35,53 @@ _WINDOW = 100
 
 # --- the API ------------------------------------------------------------------------------
 
+def open_index(index_dir, warm_seconds: float = 0, on_warm=None) -> Index:
+    """Open the index in ``index_dir``; raise IndexMissing (with how to build one) if absent.
+
+    It follows the index on disk. With ``warm_seconds`` > 0, a new generation (a rebuild or
+    an update) is prepared in the background before it replaces the one being served: its
+    facet sets and norms are loaded, then the queries most recently answered are run again on
+    it, for up to ``warm_seconds``, so the first requests after a rebuild are answered from
+    the cache, as they were before it. Until then requests see the previous generation.
+    ``on_warm()``, if given, is called when the new generation is ready, before the switch.
+    """
+    return Index(index_dir, warm=partial(_warm, seconds=warm_seconds, then=on_warm)
+                 if warm_seconds > 0 else None)
+
+
+def _warm(new: Generation, old: Generation, seconds: float, then=None) -> int:
+    """Load ``new`` and run on it the queries ``old`` answered most recently, newest first,
+    until ``seconds`` have passed, then call ``then()``; return how many were run.
+
+    The work is done in a child process at a lower priority (``in_child``): in this one it
+    would compete for the interpreter lock with every request being answered from ``old``.
+    """
+    deadline = time.monotonic() + seconds
+    with old.lock:
+        recent = [(key, result.query) for key, result in reversed(old.results.items.items())]
+
+    def work():
+        new.load(FACET_FIELDS)
+        done = []
+        for key, text in recent:
+            if time.monotonic() >= deadline:
+                break
+            _, filters, sort = key
+            result, _ = _evaluate(new, text, parse(text), {f: list(v) for f, v in filters},
+                                  sort, _WINDOW)
+            done.append((key, result))
+        return new.loaded(), done
+
+    loaded, done = in_child(work)
+    with new.lock:
+        new.adopt(loaded)
+        for key, result in reversed(done):  # the old order of use, for the LRU
+            new.results.put(key, result)
+    if then is not None:
+        then()
+    return len(done)
+
+
 def _merge_filters(parsed: ParsedQuery, **given) -> dict[str, list[str]]:
     filters = {}
     for field in FACET_FIELDS:
@@ -45,7 +93,7 @@ def _merge_filters(parsed: ParsedQuery, **given) -> dict[str, list[str]]:
     return filters
 
 
-def _selected(index: Index, field: str, values: list[str]) -> frozenset | None:
+def _selected(index: Generation, field: str, values: list[str]) -> frozenset | None:
     if not values:
         return None
     sets = index.facet_sets(field)
@@ -66,7 +114,7 @@ def _query_key(parsed: ParsedQuery) -> tuple:
     return tuple(map(tuple, parsed.groups)), tuple(parsed.negs)
 
 
-def _count(index: Index, field: str, scope: frozenset, complements: dict) -> array:
+def _count(index: Generation, field: str, scope: frozenset, complements: dict) -> array:
     """Sections of ``scope`` with each value of a facet field (in ``facet_sets`` order),
     counted in C-level passes.
 
@@ -102,13 +150,14 @@ class _Result:
     total, the first hits, and per facet field the drill-down counts (in ``facet_sets``
     order) with the count of any chosen value the facet does not list (a year range)."""
 
+    query: str
     total: int
     top: list[tuple[int, float | None]]
     counts: dict[str, array]
     extras: dict[str, int]
 
 
-def _evaluate(index: Index, parsed: ParsedQuery, filters: dict, sort: str,
+def _evaluate(index: Generation, text: str, parsed: ParsedQuery, filters: dict, sort: str,
               need: int | None) -> tuple[_Result, list]:
     """Match, filter, rank (the first ``need`` hits, all if None) and count the facets."""
     base = match(index.searcher, parsed, index.sections(), index.cached, index.words)
@@ -130,10 +179,10 @@ def _evaluate(index: Index, parsed: ParsedQuery, filters: dict, sort: str,
         counts[field] = _count(index, field, scope, complements)
         if any(v not in index.facet_sets(field) for v in filters[field]):
             extras[field] = len(scope & selected[field])
-    return _Result(len(final), ranked[:_WINDOW], counts, extras), ranked
+    return _Result(text, len(final), ranked[:_WINDOW], counts, extras), ranked
 
 
-def _facet_rows(index: Index, result: _Result, filters: dict) -> dict[str, list[dict]]:
+def _facet_rows(index: Generation, result: _Result, filters: dict) -> dict[str, list[dict]]:
     out = {}
     for field in FACET_FIELDS:
         chosen = set(filters[field])
@@ -170,22 +219,23 @@ def search(index: Index, query: str, *, districts=(), years=(), topics=(), provi
     if not parsed.groups and not parsed.negs and not any(filters.values()):
         raise BadQuery("请输入检索词，例如：依申请公开")
     need = None if per_page == 0 else page * per_page
-    with index.lock:
-        searcher = index.fresh()
+    gen = index.current()
+    with gen.lock:
+        searcher = gen.searcher
         key = (_query_key(parsed), tuple((f, tuple(v)) for f, v in filters.items()), sort)
-        result = index.results.peek(key)
+        result = gen.results.peek(key)
         if result is not None and (len(result.top) == result.total or
                                    (need is not None and need <= len(result.top))):
             ranked = result.top
         else:
-            result, ranked = _evaluate(index, parsed, filters, sort, need)
-            index.results.put(key, result)
+            result, ranked = _evaluate(gen, query, parsed, filters, sort, need)
+            gen.results.put(key, result)
         total = result.total
         start = 0 if per_page == 0 else (page - 1) * per_page
         pattern = pattern_for(terms_for(parsed))
         hits = [_hit(searcher.stored_fields(d), score, pattern)
                 for d, score in ranked[start:need]]
-        facets = _facet_rows(index, result, filters)
+        facets = _facet_rows(gen, result, filters)
     pages = 1 if per_page == 0 else max(1, -(-total // per_page))
     return {
         "query": query, "total": total, "page": page, "per_page": per_page, "pages": pages,
@@ -194,7 +244,7 @@ def search(index: Index, query: str, *, districts=(), years=(), topics=(), provi
     }
 
 
-def _rank(index: Index, parsed: ParsedQuery, final: frozenset, limit: int, sort: str):
+def _rank(index: Generation, parsed: ParsedQuery, final: frozenset, limit: int, sort: str):
     """The first ``limit`` of ``final`` as ``(docnum, score)``: by BM25 on the jieba words,
     sections without any of the words after those with; or newest year first."""
     if limit <= 0:
@@ -245,8 +295,9 @@ def get_report(index: Index, report_id: str, query: str = "") -> dict:
         pattern = pattern_for(terms_for(parse(query))) if query else None
     except BadQuery:
         pattern = None
-    with index.lock:
-        searcher = index.fresh()
+    gen = index.current()
+    with gen.lock:
+        searcher = gen.searcher
         report = searcher.document(kind="report", report_id=report_id)
         if report is None:
             raise NotFound(f"没有编号为 {report_id} 的报告")
@@ -274,15 +325,15 @@ def get_report(index: Index, report_id: str, query: str = "") -> dict:
 
 def index_info(index: Index) -> dict:
     """What the index holds: path, reports, sections, last build, years and districts."""
-    with index.lock:
-        searcher = index.fresh()
-        reports = len(list(searcher.document_numbers(kind="report")))
-        counts = {f: sorted(((v, len(d)) for v, d in index.facet_sets(f).items() if d),
+    gen = index.current()
+    with gen.lock:
+        reports = len(list(gen.searcher.document_numbers(kind="report")))
+        counts = {f: sorted(((v, len(d)) for v, d in gen.facet_sets(f).items() if d),
                             key=lambda vc: (-vc[1], vc[0]))
                   for f in ("year", "district")}
         return {
-            "path": str(index.root), "generation": index.generation.name,
-            "reports": reports, "sections": len(index.sections()),
-            "built": index.info.get("built", ""),
+            "path": str(index.root), "generation": gen.name,
+            "reports": reports, "sections": len(gen.sections()),
+            "built": gen.info.get("built", ""),
             "years": sorted(counts["year"], reverse=True), "districts": counts["district"],
         }

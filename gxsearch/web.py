@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import logging
 import os
 import re
 import signal
@@ -54,7 +55,8 @@ def create_app(config: dict | None = None) -> Flask:
     web = _web_dir()
     app = Flask(__name__, template_folder=str(web / "templates"),
                 static_folder=str(web / "static"), static_url_path="/static")
-    app.config.update(INDEX_DIR="index", MAX_CONTENT_LENGTH=64 * 1024, DEBUG=False)
+    app.config.update(INDEX_DIR="index", WARM_SECONDS=0, MAX_CONTENT_LENGTH=64 * 1024,
+                      DEBUG=False)
     app.config.update(config or {})
     app.json.ensure_ascii = False
     app.json.sort_keys = False
@@ -67,7 +69,9 @@ def create_app(config: dict | None = None) -> Flask:
             with lock:
                 ix = app.extensions.get("gxsearch.index")
                 if ix is None:
-                    ix = api.open_index(app.config["INDEX_DIR"])
+                    ix = api.open_index(app.config["INDEX_DIR"],
+                                        warm_seconds=app.config["WARM_SECONDS"],
+                                        on_warm=app.config.get("ON_WARM"))
                     app.extensions["gxsearch.index"] = ix
         return ix
 
@@ -212,13 +216,13 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def serve(index_dir: str, host: str = "127.0.0.1", port: int = 8000, threads: int = 8,
-          workers: int = 1) -> None:
+          workers: int = 1, warm_seconds: float = 300) -> None:
     """Serve the app with waitress (production WSGI server; Flask's debug server is never used).
 
     ``workers`` > 1 forks that many processes that accept from one listening socket: queries
     are CPU-bound Python, so threads share one core (the GIL) and processes use them all. Each
-    process opens the index itself and follows rebuilds on its own; a worker that dies is
-    replaced.
+    process opens the index itself and follows rebuilds on its own (see ``warm_seconds`` in
+    ``search.open_index``); a worker that dies is replaced.
     """
     import socket
 
@@ -229,7 +233,7 @@ def serve(index_dir: str, host: str = "127.0.0.1", port: int = 8000, threads: in
           + (f" with {workers} worker processes" if workers > 1 else ""), flush=True)
     if workers <= 1 or not hasattr(os, "fork"):
         try:
-            _serve_app(index_dir, threads, sockets=[sock])
+            _serve_app(index_dir, threads, warm_seconds, sockets=[sock])
         finally:
             sock.close()
         return
@@ -247,7 +251,7 @@ def serve(index_dir: str, host: str = "127.0.0.1", port: int = 8000, threads: in
                     signal.signal(signal.SIGTERM, signal.SIG_DFL)
                     code = 1
                     try:
-                        _serve_app(index_dir, threads, sockets=[sock])
+                        _serve_app(index_dir, threads, warm_seconds, sockets=[sock])
                         code = 0
                     except KeyboardInterrupt:
                         code = 0
@@ -273,16 +277,25 @@ def serve(index_dir: str, host: str = "127.0.0.1", port: int = 8000, threads: in
         sock.close()
 
 
-def _serve_app(index_dir: str, threads: int, **listen) -> None:
+def _serve_app(index_dir: str, threads: int, warm_seconds: float, **listen) -> None:
     import waitress
 
-    app = create_app({"INDEX_DIR": str(index_dir)})
+    app = create_app({"INDEX_DIR": str(index_dir), "WARM_SECONDS": warm_seconds,
+                      "ON_WARM": _freeze})
     # Open the index, load jieba's dictionary (~0.5 s) and the facet sets now, not during the
     # first person's search.
     app.test_client().get("/api/search", query_string={"q": "政府信息公开"})
-    # What the warm-up loaded (facet value sets, live sections: ~1.7M set entries on a
-    # 10,000-report index) lives as long as the index; frozen out of the collector's sight,
-    # a full collection no longer walks it (~0.13 s, a stall for every request in flight).
+    _freeze()
+    # waitress warns of every request that waits for a thread: under load, a line a request.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    waitress.serve(app, threads=threads, ident="gxsearch", **listen)
+
+
+def _freeze() -> None:
+    # What a warm-up loaded (facet value sets, live sections: ~1.7M set entries on a
+    # 10,000-report index) lives as long as its generation; frozen out of the collector's
+    # sight, a full collection no longer walks it (~0.13 s, a stall for every request in
+    # flight). A replaced generation is still freed: it holds no reference cycle, so its
+    # last reference going frees it, frozen or not.
     gc.collect()
     gc.freeze()
-    waitress.serve(app, threads=threads, ident="gxsearch", **listen)

@@ -20,20 +20,20 @@ def _generic(searcher, field, term):
     ("words", "依申请公开"), ("words", "公开"), ("grams", "复议"), ("grams", "公开"),
     ("district", "沈抚新区"), ("topic", "依申请公开")])
 def test_block_reads_equal_the_generic_matcher(seed_index, field, term):
-    searcher = seed_index.fresh()
+    searcher = seed_index.current().searcher
     ids, ws = postings(searcher, field, term, weights=True)
     assert (ids, ws) == _generic(searcher, field, term) and ids
     assert doc_set(searcher, field, term) == frozenset(ids)
 
 
 def test_unknown_term_has_no_postings(seed_index):
-    assert postings(seed_index.fresh(), "words", "不存在的词语", weights=True) == ([], [])
+    assert postings(seed_index.current().searcher, "words", "不存在的词语", weights=True) == ([], [])
 
 
 def test_bm25_ranking_top_equals_whoosh_scoring(seed_index):
-    searcher = seed_index.fresh()
+    searcher = seed_index.current().searcher
     words = ["依申请公开", "行政复议", "公开"]
-    every = seed_index.sections()
+    every = seed_index.current().sections()
     ours = bm25_ranking(searcher, "words", words, bm25_norms(searcher, "words")).top(every, 10)
     theirs = [(h.docnum, h.score) for h in searcher.search(Or([Term("words", w) for w in words]),
                                                            limit=10)]
@@ -42,18 +42,18 @@ def test_bm25_ranking_top_equals_whoosh_scoring(seed_index):
 
 
 def test_bm25_ranking_top_keeps_to_the_allowed_set(seed_index):
-    searcher = seed_index.fresh()
-    allowed = frozenset(sorted(seed_index.sections())[:20])
+    searcher = seed_index.current().searcher
+    allowed = frozenset(sorted(seed_index.current().sections())[:20])
     top = bm25_ranking(searcher, "words", ["公开"], bm25_norms(searcher, "words")).top(allowed, 50)
     assert top and {d for d, _ in top} <= allowed
 
 
 def test_a_ranking_gives_whoosh_top_k_for_any_filter_before_and_after_it_is_sorted(seed_index):
-    searcher = seed_index.fresh()
+    searcher = seed_index.current().searcher
     words, norms = ["依申请公开", "公开"], bm25_norms(searcher, "words")
     ranking = bm25_ranking(searcher, "words", words, norms)
     assert len(set(ranking.ids)) == len(ranking.ids)
-    sections = sorted(seed_index.sections())
+    sections = sorted(seed_index.current().sections())
     for allowed in (frozenset(sections[::3]), frozenset(sections), frozenset(sections[:5])):
         theirs = [(h.docnum, round(h.score, 6)) for h in searcher.search(
             Or([Term("words", w) for w in words]), filter=set(allowed), limit=15)]

@@ -230,7 +230,7 @@ def test_an_empty_index_answers_and_follows_updates(tmp_path):
 @pytest.mark.parametrize("cache", ["_matches", "_rankings"])
 def test_per_query_caches_are_bounded_by_document_numbers(seed_index, monkeypatch, cache):
     seed_index.clear_caches()
-    lru = getattr(seed_index, cache)
+    lru = getattr(seed_index.current(), cache)
     monkeypatch.setattr(lru, "budget", 40)
     for q in ("公开", "依申请公开", "复议", '"政务公开"', "主动公开"):
         search(seed_index, q)
@@ -244,7 +244,7 @@ def test_cached_match_sets_are_arrays_the_collector_does_not_walk(seed_index):
 
     seed_index.clear_caches()
     search(seed_index, "公开 复议")
-    held = dict(seed_index._matches.items)
+    held = dict(seed_index.current()._matches.items)
     assert {k[1] for k in held} == {"公开", "复议"}
     # An array holds numbers, not objects: nothing for the collector's full pass to walk.
     assert all(len(gc.get_referents(v)) <= 1 for v in held.values())
@@ -253,7 +253,7 @@ def test_cached_match_sets_are_arrays_the_collector_does_not_walk(seed_index):
     def never():
         raise AssertionError("a cached match set was computed again")
 
-    assert all(seed_index.cached(k, never) == frozenset(v) and v for k, v in held.items())
+    assert all(seed_index.current().cached(k, never) == frozenset(v) and v for k, v in held.items())
     # Another filter misses the result cache and hits the match cache: same answer as new.
     from_cache = _timeless(search(seed_index, "公开 复议", years=["2019"]))
     seed_index.clear_caches()
@@ -280,8 +280,8 @@ def test_a_cached_query_returns_what_a_new_one_does(seed_index, monkeypatch, win
     warm = [_timeless(search(seed_index, "公开", **kw)) for kw in asks]
     assert warm == cold and cold[1]["hits"] and cold[-1]["total"] > 10
     # One ranking serves both pages and both filters; a result is kept per filter.
-    assert len(seed_index._rankings.items) == 1 and len(seed_index.results.items) == 2
-    assert all(len(r.top) <= window for r in seed_index.results.items.values())
+    assert len(seed_index.current()._rankings.items) == 1 and len(seed_index.current().results.items) == 2
+    assert all(len(r.top) <= window for r in seed_index.current().results.items.values())
     warm[0]["facets"]["year"][0]["count"] = -1  # a caller's edit must not reach the cache
     assert _timeless(search(seed_index, "公开", **asks[0])) == cold[0]
 

@@ -1,0 +1,153 @@
+"""The open index: following the on-disk index, and warming a new generation before serving it."""
+
+import gc
+import threading
+import weakref
+
+from conftest import SEEDS
+
+from gxsearch import search as api
+from gxsearch.indexer import index_paths
+from gxsearch.search import open_index, search
+
+NEW_REPORT = ("某区2021年政府信息公开工作年度报告\n一、总体情况\n"
+              "本年度开展政务公开数字沙盘演练，依申请公开3件。\n")
+QUERIES = [("依申请公开", {}), ('"行政复议"', {}), ("复议", {"years": ["2018"]}),
+           ("主动公开 -收费", {"sort": "year"}), ("政务公开数字沙盘演练", {})]
+
+
+def _answer(ix, query, args):
+    out = search(ix, query, **args)
+    out.pop("elapsed_ms")
+    return out
+
+
+def _add_report(tmp_path):
+    (tmp_path / "new").mkdir()
+    (tmp_path / "new" / "r.txt").write_text(NEW_REPORT, encoding="utf-8")
+    index_paths([str(SEEDS), str(tmp_path / "new")], tmp_path / "index")
+
+
+def test_without_warming_the_next_request_sees_the_new_generation(tmp_path):
+    index_paths([str(SEEDS)], tmp_path / "index")
+    with open_index(tmp_path / "index") as ix:
+        old = ix.current()
+        assert search(ix, "政务公开数字沙盘演练")["total"] == 0
+        _add_report(tmp_path)
+        assert ix.current() is not old and ix.swaps == 1
+        assert search(ix, "政务公开数字沙盘演练")["total"] == 1
+
+
+def test_a_new_generation_is_served_once_warmed_with_the_recent_queries(tmp_path, monkeypatch):
+    index_paths([str(SEEDS)], tmp_path / "index")
+    ready = threading.Event()
+    ix = open_index(tmp_path / "index", warm_seconds=60, on_warm=ready.wait)
+    for query, args in QUERIES:
+        search(ix, query, **args)
+    old = ix.current()
+    _add_report(tmp_path)
+    # While the new generation warms, requests are answered from the old one.
+    assert search(ix, "政务公开数字沙盘演练")["total"] == 0
+    assert ix.current() is old
+    ready.set()
+    assert ix.wait(60)
+    new = ix.current()
+    assert new is not old and ix.swaps == 1
+    assert list(new.results.items) == list(old.results.items)
+    with open_index(tmp_path / "index") as cold:
+        expected = [_answer(cold, q, a) for q, a in QUERIES]
+    assert expected[-1]["total"] == 1
+
+    def no_new_evaluation(*args):
+        raise AssertionError("not answered from the warmed cache")
+
+    monkeypatch.setattr(api, "_evaluate", no_new_evaluation)
+    assert [_answer(ix, q, a) for q, a in QUERIES] == expected
+    ix.close()
+
+
+def test_the_replaced_generation_is_freed_with_its_files(tmp_path):
+    index_paths([str(SEEDS)], tmp_path / "index")
+    ix = open_index(tmp_path / "index", warm_seconds=60)
+    search(ix, "依申请公开")
+    gone = weakref.ref(ix.current())
+    closed = ix.current()._close
+    index_paths([str(SEEDS)], tmp_path / "index", rebuild=True)
+    ix.current()
+    assert ix.wait(60)
+    gc.disable()  # freed by its last reference going: no cycle that only the collector frees
+    try:
+        assert gone() is None and not closed.alive
+    finally:
+        gc.enable()
+    ix.close()
+
+
+def test_warming_stops_at_its_time_budget_and_still_switches(tmp_path):
+    index_paths([str(SEEDS)], tmp_path / "index")
+    ix = open_index(tmp_path / "index", warm_seconds=1e-6)
+    search(ix, "依申请公开")
+    _add_report(tmp_path)
+    ix.current()
+    assert ix.wait(60)
+    assert ix.swaps == 1 and list(ix.current().results.items) == []
+    assert search(ix, "政务公开数字沙盘演练")["total"] == 1
+    ix.close()
+
+
+def test_a_generation_that_fails_to_open_leaves_the_old_one_serving(tmp_path, monkeypatch,
+                                                                     caplog):
+    index_paths([str(SEEDS)], tmp_path / "index")
+    ix = open_index(tmp_path / "index", warm_seconds=60)
+    before = _answer(ix, "依申请公开", {})
+    old = ix.current()
+    _add_report(tmp_path)
+
+    def broken(path):
+        raise OSError(f"cannot read {path}")
+
+    monkeypatch.setattr("gxsearch.index.read_info", broken)
+    ix.current()
+    assert ix.wait(60)
+    assert ix.current() is old and ix.swaps == 0
+    assert _answer(ix, "依申请公开", {}) == before
+    assert "preparing the new index generation failed: OSError('cannot read" in caplog.text
+    monkeypatch.undo()
+    ix.current()
+    assert ix.wait(60) and ix.swaps == 1
+    assert search(ix, "政务公开数字沙盘演练")["total"] == 1
+    ix.close()
+
+
+def test_the_warm_up_runs_in_another_process(tmp_path, monkeypatch):
+    index_paths([str(SEEDS)], tmp_path / "index")
+    ix = open_index(tmp_path / "index", warm_seconds=60)
+    for query, args in QUERIES:
+        search(ix, query, **args)
+    here = []
+    evaluate = api._evaluate
+    monkeypatch.setattr(api, "_evaluate", lambda *a: here.append(a) or evaluate(*a))
+    _add_report(tmp_path)
+    ix.current()
+    assert ix.wait(60) and ix.swaps == 1
+    assert here == [] and len(ix.current().results.items) == len(QUERIES)
+    assert search(ix, "政务公开数字沙盘演练")["total"] == 1
+    ix.close()
+
+
+def test_a_failed_warm_up_still_switches_to_the_new_generation(tmp_path, monkeypatch, caplog):
+    index_paths([str(SEEDS)], tmp_path / "index")
+    ix = open_index(tmp_path / "index", warm_seconds=60)
+    search(ix, "依申请公开")
+
+    def broken(*args):
+        raise MemoryError("no room")
+
+    monkeypatch.setattr(api, "_evaluate", broken)  # in the child too: it is forked after this
+    _add_report(tmp_path)
+    ix.current()
+    assert ix.wait(60) and ix.swaps == 1
+    assert "the warm-up process failed: MemoryError('no room')" in caplog.text
+    monkeypatch.undo()
+    assert search(ix, "政务公开数字沙盘演练")["total"] == 1
+    ix.close()
