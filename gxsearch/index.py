@@ -10,6 +10,7 @@ import logging
 import os
 import pickle
 import threading
+import time
 import weakref
 from array import array
 from collections import OrderedDict
@@ -27,6 +28,8 @@ log = logging.getLogger("gxsearch")
 _CACHE_IDS = 8_000_000
 # About 50 MB of cached rankings (12 bytes an entry).
 _CACHE_RANKED = 4_000_000
+# After a new generation failed to open, the old one serves this long before another try.
+_RETRY_SECONDS = 5.0
 # Cached results: a few hits and facet counts, ~20-40 KB each on a 10,000-report index.
 _CACHE_RESULTS = 2_000
 
@@ -92,6 +95,7 @@ class Generation:
         self._matches = _Lru(_CACHE_IDS)
         self._rankings = _Lru(_CACHE_RANKED, size=len)
         self.results = _Lru(_CACHE_RESULTS, size=lambda _: 1)
+        self._open_files()
 
     @property
     def name(self) -> str:
@@ -101,20 +105,24 @@ class Generation:
         """Whether this is still the live generation of ``root``, with no update since."""
         return current_generation(root) == self.path and self.searcher.up_to_date()
 
+    def _open_files(self) -> None:
+        # Whoosh opens a segment's column files (stored fields, field lengths, sort keys) on
+        # first use. An update in place merges small segments and deletes their files, which
+        # a searcher can go on reading only if it had opened them: this generation may still
+        # be answering requests after the update (while the next one warms, or in flight).
+        # A sort column is read whole now: once its file is gone, Whoosh reads it as empty.
+        for leaf, _ in self.searcher.reader().leaf_readers():
+            if leaf.doc_count_all():
+                leaf.stored_fields(0)
+                leaf.doc_field_length(0, "words")
+        self.sort_key()
+
     def load(self, facet_fields=()) -> None:
-        """Compute now what requests would otherwise compute on first use, and open every
-        file the generation reads lazily (an update in place may delete a replaced segment's
-        files, which a searcher that opened them can still read)."""
+        """Compute now what requests would otherwise compute on first use."""
         with self.lock:
             self.sections(), self.norms(), self.words(), self.sort_key()
             for field in facet_fields:
                 self.facet_codes(field)
-            self._open_stored()
-
-    def _open_stored(self) -> None:
-        for leaf, offset in self.searcher.reader().leaf_readers():
-            if leaf.doc_count_all():
-                self.searcher.stored_fields(offset)
 
     def loaded(self) -> dict:
         """What ``load`` computed, to be ``adopt``-ed by this generation in another process."""
@@ -126,7 +134,6 @@ class Generation:
         with self.lock:
             for name, value in loaded.items():
                 setattr(self, name, value)
-            self._open_stored()
 
     def sections(self) -> frozenset:
         """Document numbers of every live section."""
@@ -231,14 +238,16 @@ class Index:
         self._lock = threading.Lock()
         self._gen = Generation(current_generation(self.root))
         self._warming: threading.Thread | None = None
-        self.swaps = 0
+        self._retry_at = 0.0
+        self.swaps = 0  # how many times a new generation was put in place
 
     def current(self) -> Generation:
         """The generation to answer from: the live one, or while a newer one is being
         warmed, the one before it."""
         with self._lock:
             gen = self._gen
-            if self._warming is not None or gen.up_to_date(self.root):
+            if (self._warming is not None or time.monotonic() < self._retry_at
+                    or gen.up_to_date(self.root)):
                 return gen
             if self.warm is None:
                 self._gen = Generation(current_generation(self.root))
@@ -263,6 +272,8 @@ class Index:
                 if new is not None:
                     self._gen = new
                     self.swaps += 1
+                else:  # not a new thread and a warning for every request meanwhile
+                    self._retry_at = time.monotonic() + _RETRY_SECONDS
                 self._warming = None
 
     def wait(self, timeout: float | None = None) -> bool:

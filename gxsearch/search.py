@@ -12,6 +12,7 @@ filter costs little.
 from __future__ import annotations
 
 import heapq
+import os
 import time
 from array import array
 from collections import Counter
@@ -59,13 +60,14 @@ def _warm(new: Generation, old: Generation, seconds: float, then=None) -> int:
     deadline = time.monotonic() + seconds
     with old.lock:
         recent = [(key, result.query) for key, result in reversed(old.results.items.items())]
+    server = os.getpid()
 
     def work():
         new.load(FACET_FIELDS)
         done = []
         for key, text in recent:
-            if time.monotonic() >= deadline:
-                break
+            if time.monotonic() >= deadline or server not in (os.getpid(), os.getppid()):
+                break  # out of time, or a child whose server has gone
             _, filters, sort = key
             result, _ = _evaluate(new, text, parse(text), {f: list(v) for f, v in filters},
                                   sort, _WINDOW)

@@ -2,6 +2,7 @@
 
 import gc
 import threading
+import time
 import weakref
 
 from conftest import SEEDS
@@ -106,13 +107,17 @@ def test_a_generation_that_fails_to_open_leaves_the_old_one_serving(tmp_path, mo
     def broken(path):
         raise OSError(f"cannot read {path}")
 
-    monkeypatch.setattr("gxsearch.index.read_info", broken)
-    ix.current()
-    assert ix.wait(60)
-    assert ix.current() is old and ix.swaps == 0
-    assert _answer(ix, "依申请公开", {}) == before
-    assert "preparing the new index generation failed: OSError('cannot read" in caplog.text
-    monkeypatch.undo()
+    monkeypatch.setattr("gxsearch.index._RETRY_SECONDS", 0.5)
+    with monkeypatch.context() as m:
+        m.setattr("gxsearch.index.read_info", broken)
+        ix.current()
+        assert ix.wait(60)
+        # Served by the old generation, and no second try before the back-off ends.
+        assert _answer(ix, "依申请公开", {}) == before
+        assert ix.current() is old and ix.swaps == 0
+        assert caplog.text.count("gxsearch: preparing the new index generation failed: "
+                                 "OSError('cannot read") == 1
+    time.sleep(0.6)
     ix.current()
     assert ix.wait(60) and ix.swaps == 1
     assert search(ix, "政务公开数字沙盘演练")["total"] == 1
@@ -150,4 +155,33 @@ def test_a_failed_warm_up_still_switches_to_the_new_generation(tmp_path, monkeyp
     assert "the warm-up process failed: MemoryError('no room')" in caplog.text
     monkeypatch.undo()
     assert search(ix, "政务公开数字沙盘演练")["total"] == 1
+    ix.close()
+
+
+def test_an_old_generation_still_reads_after_updates_deleted_its_segment_files(tmp_path):
+    (tmp_path / "new").mkdir()
+
+    def update(i):
+        (tmp_path / "new" / f"r{i}.txt").write_text(NEW_REPORT.replace("3件", f"{i}件"),
+                                                    encoding="utf-8")
+        index_paths([str(SEEDS), str(tmp_path / "new")], tmp_path / "index")
+
+    index_paths([str(SEEDS)], tmp_path / "index")
+    update(0), update(1)
+    ix = open_index(tmp_path / "index")
+    old = ix.current()  # three segments: the seeds' and two small ones
+    files = set(old.path.glob("*.col"))
+    for i in range(2, 12):  # updates in place, until Whoosh merges the small segments
+        update(i)
+        if not all(f.exists() for f in files):
+            break
+    assert not all(f.exists() for f in files)
+    with old.lock:  # what a request still answered from it reads
+        stored = [old.searcher.stored_fields(d)["report_id"] for d in sorted(old.sections())]
+        order = sorted(old.sections(), key=old.sort_key())
+        norms = old.norms()
+    assert len(stored) == len(order) == len(old.sections()) and len(norms) > 0
+    assert sorted({r.split("_")[0] for r in stored}) == [
+        "new-r0", "new-r1", "seeds-000", "seeds-001", "seeds-002", "seeds-003", "seeds-004"]
+    assert [-y for y in map(old._years.__getitem__, order[:3])] == [2021, 2021, 2021]
     ix.close()
