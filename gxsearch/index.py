@@ -212,8 +212,9 @@ class Generation:
     def sort_key(self):
         """``docnum → sort key`` for year order: newest year first, then document order."""
         if self._years is None:
-            column = self.searcher.reader().column_reader("year_num")
-            self._years = [-(y or 0) for y in column]
+            reader = self.searcher.reader()  # an empty index's reader has no columns
+            self._years = ([-(y or 0) for y in reader.column_reader("year_num")]
+                           if reader.doc_count_all() else [])
         years = self._years
         return lambda d: (years[d], d)
 
