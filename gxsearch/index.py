@@ -120,14 +120,14 @@ class Generation:
     def load(self, facet_fields=()) -> None:
         """Compute now what requests would otherwise compute on first use."""
         with self.lock:
-            self.sections(), self.norms(), self.words(), self.sort_key()
+            self.sections(), self.norms(), self.words()
             for field in facet_fields:
                 self.facet_codes(field)
 
     def loaded(self) -> dict:
         """What ``load`` computed, to be ``adopt``-ed by this generation in another process."""
         return {"_sections": self._sections, "_facets": self._facets, "_codes": self._codes,
-                "_norms": self._norms, "_words": self._words, "_years": self._years}
+                "_norms": self._norms, "_words": self._words}
 
     def adopt(self, loaded: dict) -> None:
         """Take what ``loaded()`` gave in another process, on the same generation."""

@@ -55,8 +55,8 @@ def create_app(config: dict | None = None) -> Flask:
     web = _web_dir()
     app = Flask(__name__, template_folder=str(web / "templates"),
                 static_folder=str(web / "static"), static_url_path="/static")
-    app.config.update(INDEX_DIR="index", WARM_SECONDS=0, MAX_CONTENT_LENGTH=64 * 1024,
-                      DEBUG=False)
+    app.config.update(INDEX_DIR="index", WARM_SECONDS=0, ON_WARM=None,
+                      MAX_CONTENT_LENGTH=64 * 1024, DEBUG=False)
     app.config.update(config or {})
     app.json.ensure_ascii = False
     app.json.sort_keys = False
@@ -71,7 +71,7 @@ def create_app(config: dict | None = None) -> Flask:
                 if ix is None:
                     ix = api.open_index(app.config["INDEX_DIR"],
                                         warm_seconds=app.config["WARM_SECONDS"],
-                                        on_warm=app.config.get("ON_WARM"))
+                                        on_warm=app.config["ON_WARM"])
                     app.extensions["gxsearch.index"] = ix
         return ix
 
