@@ -1,16 +1,20 @@
-"""The slowest queries of a benchmark query set, each run once with the match cache cleared.
+"""The slowest queries of a benchmark query set, each run as a new query (caches cleared).
 
     PYTHONPATH=. python bench/slowest.py --index-dir /tmp/b10k/index-10000-gxsearch-1 \\
-        --queries /tmp/b10k/queries-10000.json --classes phrase,word_common [--top 10]
+        --queries /tmp/b10k/queries-10000.json --classes phrase,word_common [--top 10] \\
+        [--repeat 3]
 
 Uses the queries ``bench/run.py`` wrote (``queries-N.json``) and the same gxsearch adapter, so
-a query here is the query the benchmark timed. Prints ``ms, matches, query`` slowest first.
+a query here is the query the benchmark timed. Prints ``ms, matches, query`` slowest first
+(the median of ``--repeat`` runs), then a table by query class: mean, median and slowest.
+``--classes all`` takes every class.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import sys
 import time
 
@@ -23,22 +27,36 @@ def main(argv=None) -> int:
     ap.add_argument("--queries", required=True)
     ap.add_argument("--classes", default="phrase,word_common")
     ap.add_argument("--top", type=int, default=10)
+    ap.add_argument("--repeat", type=int, default=1)
     args = ap.parse_args(argv)
     with open(args.queries, encoding="utf-8") as fh:
         queries = json.load(fh)["latency"]
+    classes = args.classes.split(",")
     engine = Gxsearch()
     engine.open(args.index_dir)
     engine.query({"op": "and", "terms": ["公开"]})  # warm: jieba, facets, lengths
     timed = []
     for q in queries:
-        if q["cls"] not in args.classes.split(","):
+        if "all" not in classes and q["cls"] not in classes:
             continue
-        engine.ix.clear_caches()
-        t0 = time.perf_counter()
-        result = engine.query(q)
-        timed.append(((time.perf_counter() - t0) * 1000, result["total"], engine.render(q)))
-    for ms, total, text in sorted(timed, reverse=True)[:args.top]:
+        runs = []
+        for _ in range(args.repeat):
+            engine.ix.clear_caches()
+            t0 = time.perf_counter()
+            result = engine.query(q)
+            runs.append((time.perf_counter() - t0) * 1000)
+        timed.append((statistics.median(runs), result["total"], engine.render(q), q["cls"]))
+    for ms, total, text, _ in sorted(timed, reverse=True)[:args.top]:
         print(f"{ms:9.1f} ms {total:8,d}  {text}")
+    print(f"\nmedian of {args.repeat} per query, ms\n\n"
+          "| class | queries | mean | median | slowest |\n| --- | ---: | ---: | ---: | ---: |")
+    by_class: dict[str, list[float]] = {}
+    for ms, _, _, cls in timed:
+        by_class.setdefault(cls, []).append(ms)
+    by_class["all"] = [ms for ms, _, _, _ in timed]
+    for cls, ms in by_class.items():
+        print(f"| {cls} | {len(ms)} | {statistics.mean(ms):,.1f} | "
+              f"{statistics.median(ms):,.1f} | {max(ms):,.1f} |")
     return 0
 
 

@@ -28,6 +28,8 @@ log = logging.getLogger("gxsearch")
 _CACHE_IDS = 8_000_000
 # About 50 MB of cached rankings (12 bytes an entry).
 _CACHE_RANKED = 4_000_000
+# Hits fewer than a quarter of the postings are scored alone (bench/NOTES.md, "Narrowed").
+_FEW = 4
 # After a new generation failed to open, the old one serves this long before another try.
 _RETRY_SECONDS = 5.0
 # Cached results: a few hits and facet counts, ~20-40 KB each on a 10,000-report index.
@@ -167,9 +169,10 @@ class Generation:
             self._codes[field] = codes
         return self._codes[field]
 
-    def cached(self, key: tuple, compute) -> frozenset:
+    def cached(self, key: tuple, compute=None) -> frozenset | None:
         """``compute()``, remembered under ``key`` until the index changes (LRU, bounded by
         the number of document numbers held, so common words cannot fill the memory).
+        Without ``compute``, what is held or None.
 
         Kept as arrays, not sets: an eighth of the memory, and nothing for the garbage
         collector to walk, whose full pass otherwise visits every element of every cached set
@@ -179,15 +182,25 @@ class Generation:
         held = self._matches.peek(key)
         if held is not None:
             return frozenset(held)
+        if compute is None:
+            return None
         docs = compute()
         self._matches.put(key, array("l", docs))
         return docs
 
-    def ranking(self, words: tuple[str, ...]) -> Ranking:
+    def ranking(self, words: tuple[str, ...], hits: frozenset | None = None) -> Ranking:
         """Every section holding any of ``words``, best BM25 first; remembered like matches,
-        so the next page or another filter of the same query only scans it."""
-        return self._rankings.get(words, lambda: bm25_ranking(self.searcher, "words",
-                                                              list(words), self.norms()))
+        so the next page or another filter of the same query only scans it. If not held and
+        ``hits`` are few against the words' postings (a query narrowed to a district), only
+        ``hits`` are scored, and that ranking is not kept."""
+        held = self._rankings.peek(words)
+        if held is not None:
+            return held
+        norms = self.norms()
+        if hits is not None and len(hits) * _FEW < sum(
+                self.searcher.doc_frequency("words", w) for w in words):
+            return bm25_ranking(self.searcher, "words", list(words), norms, within=sorted(hits))
+        return self._rankings.put(words, bm25_ranking(self.searcher, "words", list(words), norms))
 
     def clear_caches(self) -> None:
         """Forget what was remembered per query: match sets, rankings, results (the

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import heapq
 from array import array
+from bisect import bisect_left, bisect_right
 from itertools import accumulate, compress, count, islice
 
 from whoosh.codec.whoosh3 import W3LeafMatcher
@@ -38,10 +39,44 @@ def _blocks(m: W3LeafMatcher, weights: bool):
         m._next_block()
 
 
-def postings(searcher, field: str, term: str, weights: bool = False):
+def _blocks_within(m: W3LeafMatcher, docs: list[int], weights: bool):
+    # Only the blocks that can hold one of ``docs`` (sorted, segment-local) are decoded; the
+    # others cost their header, about a quarter of a decoded block (bench/NOTES.md).
+    i, n = 0, len(docs)
+    while i < n and m.is_active():
+        high = m._maxid  # the block's last id; docs below it were in earlier blocks
+        if docs[i] <= high:
+            if m._data is None:
+                m._read_data()
+            ids = m._data[0] if m._byteids else list(accumulate(m._data[0]))
+            ws = m._data[1] if weights else None
+            if ws is None or isinstance(ws, float):
+                ws = [1.0 if ws is None else ws] * len(ids) if weights else None
+            wanted = set(docs[i:bisect_right(docs, high, i)])
+            keep = [j for j, d in enumerate(ids) if d in wanted]
+            yield [ids[j] for j in keep], [ws[j] for j in keep] if weights else None
+            i = bisect_right(docs, high, i)
+        m._next_block()
+
+
+def _generic(m, weights: bool, wanted: set | None):
+    # Any other matcher (a segment with deletions, another codec): one posting per call.
+    ids, ws = [], []
+    while m.is_active():
+        if wanted is None or m.id() in wanted:
+            ids.append(m.id())
+            if weights:
+                ws.append(m.weight())
+        m.next()
+    yield ids, ws if weights else None
+
+
+def postings(searcher, field: str, term: str, weights: bool = False,
+             within: list[int] | None = None):
     """``(ids, weights)`` of ``term`` in ``field`` with global document numbers.
 
-    ``weights`` is None unless asked for.
+    ``weights`` is None unless asked for. With ``within`` (sorted document numbers) only the
+    postings of those documents, read without decoding the blocks that hold none of them.
     """
     ids: list[int] = []
     ws: list[float] | None = [] if weights else None
@@ -49,18 +84,24 @@ def postings(searcher, field: str, term: str, weights: bool = False):
         reader = sub.reader()
         if (field, term) not in reader:
             continue
+        local = None
+        if within is not None:
+            end = offset + reader.doc_count_all()
+            local = [d - offset for d in within[bisect_left(within, offset):
+                                                bisect_left(within, end)]]
+            if not local:
+                continue
         m = reader.postings(field, term)
-        if type(m) is W3LeafMatcher:
-            for block_ids, block_ws in _blocks(m, ws is not None):
-                ids.extend(map(offset.__add__, block_ids) if offset else block_ids)
-                if ws is not None:
-                    ws.extend(block_ws)
+        if type(m) is not W3LeafMatcher:
+            blocks = _generic(m, weights, None if local is None else set(local))
+        elif local is None:
+            blocks = _blocks(m, weights)
         else:
-            while m.is_active():
-                ids.append(m.id() + offset)
-                if ws is not None:
-                    ws.append(m.weight())
-                m.next()
+            blocks = _blocks_within(m, local, weights)
+        for block_ids, block_ws in blocks:
+            ids.extend(map(offset.__add__, block_ids) if offset else block_ids)
+            if ws is not None:
+                ws.extend(block_ws)
     return ids, ws
 
 
@@ -126,12 +167,17 @@ class Ranking:
         return [(ids[i], scores[i]) for i in found]
 
 
-def bm25_ranking(searcher, field: str, terms: list[str], norms: array) -> Ranking:
-    """Score every document holding any of ``terms`` in ``field`` by BM25 (see ``Ranking``)."""
+def bm25_ranking(searcher, field: str, terms: list[str], norms: array,
+                 within: list[int] | None = None) -> Ranking:
+    """Score every document holding any of ``terms`` in ``field`` by BM25 (see ``Ranking``).
+
+    With ``within`` (sorted document numbers) only those: the same scores in the same order
+    as in the whole ranking, so the same top k, for a part of the reading when they are few.
+    """
     k1p1 = K1 + 1
     per_term = []
     for term in dict.fromkeys(terms):
-        ids, tfs = postings(searcher, field, term, weights=True)
+        ids, tfs = postings(searcher, field, term, weights=True, within=within)
         if ids:
             idf = searcher.idf(field, term)
             per_term.append((ids, [idf * ((tf * k1p1) / (tf + norms[d]))

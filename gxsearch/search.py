@@ -255,7 +255,7 @@ def _rank(index: Generation, parsed: ParsedQuery, final: frozenset, limit: int, 
     ranked = []
     if words and sort == "relevance":
         # Only word terms here: ranking never re-runs the (expensive) phrase matching.
-        ranked = index.ranking(tuple(words)).top(final, limit)
+        ranked = index.ranking(tuple(words), final).top(final, limit)
     if len(ranked) < limit:
         seen = {d for d, _ in ranked}
         rest = final - seen if seen else final

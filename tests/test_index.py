@@ -185,3 +185,19 @@ def test_an_old_generation_still_reads_after_updates_deleted_its_segment_files(t
         "new-r0", "new-r1", "seeds-000", "seeds-001", "seeds-002", "seeds-003", "seeds-004"]
     assert [-y for y in map(old._years.__getitem__, order[:3])] == [2021, 2021, 2021]
     ix.close()
+
+
+def test_a_ranking_narrowed_to_few_sections_is_scored_alone_and_not_kept(corpus_index):
+    gen = corpus_index.current()
+    few = frozenset(gen.facet_sets("district")["沈抚新区"])
+    words = ("公开",)
+    with gen.lock:
+        gen.clear_caches()
+        assert len(few) * 4 < gen.searcher.doc_frequency("words", "公开")
+        narrowed = gen.ranking(words, few)
+        assert set(narrowed.ids) <= few and not gen._rankings.items
+        whole = gen.ranking(words, gen.sections())
+        assert list(gen._rankings.items) == [words]
+        assert gen.ranking(words, few) is whole  # held: only scanned for the few
+        assert narrowed.top(few, 10) == whole.top(few, 10) != []
+        gen.clear_caches()

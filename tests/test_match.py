@@ -1,9 +1,13 @@
 """Matching: query literals to exact sets of sections."""
 
+import re
+
 import pytest
 
-from gxsearch.analysis import segment
-from gxsearch.match import content, substring_docs
+import gxsearch.match as match_module
+from gxsearch.analysis import literal_units, segment
+from gxsearch.match import _parts, content, match, substring_docs, unit_pattern
+from gxsearch.query import parse
 
 LITERALS = [
     "依申请公开", "申请公开", "府信息公", "政府信息公开条例", "公开条例", "行政复议", "复议",
@@ -48,3 +52,61 @@ def test_a_latin_or_digit_literal_matches_whole_runs_only(tmp_path):
         assert [searcher.stored_fields(d)["source"].rsplit("/", 1)[-1] for d in found] == ["b.txt"]
         assert substring_docs(searcher, "2017年度", ix.current().words) == frozenset()  # inside ab2017
         assert len(substring_docs(searcher, "ab2017年度", ix.current().words)) == 1
+
+
+# --- the planner: what is left after the cheapest requirements is checked on the text -------
+
+PLANNED = [
+    "平潭综合实验区市场监督管理局", "依申请公开 复议", "行政复议 OR 行政诉讼 公开",
+    "政府信息公开 -收费", '"申请公开" 复议 -2018年', "和 公开", "2017年 金普新区",
+    "政务公开 OR 政府信息公开 -年度报告 -复议", '"ab 2017年度" 公开', '依申请公开 -"2018 年"',
+]
+
+
+def _squeeze(text: str) -> str:
+    # Spaces do not count, except between two latin/digit runs, which they keep apart.
+    text = re.sub(r"[^\S\n]+", " ", text.lower())
+    return re.sub(r"(?<![a-z0-9]) | (?![a-z0-9])", "", text)
+
+
+def _brute(gen, query: str) -> frozenset:
+    # The query's meaning spelled out: every requirement looked for in every section's text,
+    # a latin/digit edge only at a run's edge.
+    parsed = parse(query)
+
+    def has(text, lit):
+        return all(re.search(("(?<![a-z0-9])" if p[0].isascii() and p[0].isalnum() else "")
+                             + re.escape(_squeeze(p))
+                             + ("(?![a-z0-9])" if p[-1].isascii() and p[-1].isalnum() else ""),
+                             text) for p in _parts(lit))
+
+    texts = {d: _squeeze(content(gen.searcher.stored_fields(d))) for d in gen.sections()}
+    return frozenset(d for d, text in texts.items()
+                     if all(any(has(text, lit) for lit in group) for group in parsed.groups)
+                     and not any(has(text, lit) for lit in parsed.negs))
+
+
+@pytest.mark.parametrize("query", PLANNED)
+def test_requirements_checked_on_the_text_match_what_postings_match(
+        corpus_index, monkeypatch, query):
+    gen = corpus_index.current()
+    found, cached = [], []
+    # Reading a text free: all but the first requirement are checked on the text; or dear:
+    # every requirement is matched from postings.
+    for verify_cost in (0.0, 1e12):
+        monkeypatch.setattr(match_module, "_VERIFY_COST", verify_cost)
+        gen.clear_caches()
+        with gen.lock:
+            found.append(match(gen.searcher, parse(query), gen.sections(), gen.cached,
+                               gen.words))
+            cached.append(len(gen._matches.items))
+    assert found[0] == found[1] == _brute(gen, query)
+    assert cached[0] < cached[1] or cached[1] <= 1  # the text check did run
+
+
+def test_two_latin_digit_units_are_one_run_unless_a_space_parts_them():
+    pattern = unit_pattern(literal_units("ab 2017年"))
+    assert [bool(pattern.search(t)) for t in ("ab 2017年", "ab\u30002017年", "ab2017年",
+                                              "xab 2017年", "ab 2017 年")] == [
+        True, True, False, False, True]
+    assert unit_pattern(literal_units("2017年度")).search("截至2017 年度") is not None
