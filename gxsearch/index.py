@@ -1,7 +1,8 @@
-"""The open index: the generation being served (a searcher, what is computed from it once —
-facet value sets, BM25 norms, the vocabulary — and what is remembered per query in bounded LRU
-caches: match sets, rankings, results), and the follower that puts a new generation in its
-place when the on-disk index changes, at once or after warming it in the background.
+"""The open index: the generation being served (a searcher, the columns of its segments, what
+is computed from them once — live sections, facet values, BM25 norms, the year order — and
+what is remembered per query in bounded LRU caches: match sets, results), and the follower
+that puts a new generation in its place when the on-disk index changes, at once or after
+warming it in the background.
 """
 
 from __future__ import annotations
@@ -12,24 +13,21 @@ import pickle
 import threading
 import time
 import weakref
-from array import array
 from collections import OrderedDict
 from pathlib import Path
 
+import numpy as np
 from whoosh import index as whoosh_index
-from whoosh import query as Q
 
+from gxsearch import columns
 from gxsearch.indexer import current_generation, read_info
-from gxsearch.postings import Ranking, bm25_norms, bm25_ranking, doc_set
+from gxsearch.postings import Postings, bm25_norms, to_mask
 
 log = logging.getLogger("gxsearch")
 
-# Cached match sets, 8 bytes a document number: about 64 MB at most.
-_CACHE_IDS = 8_000_000
-# About 50 MB of cached rankings (12 bytes an entry).
-_CACHE_RANKED = 4_000_000
-# Hits fewer than a quarter of the postings are scored alone (bench/NOTES.md, "Narrowed").
-_FEW = 4
+# Cached match sets: about 64 MB at most (a set is its document numbers, 4 bytes each, or a
+# bitmap, an eighth of a byte a document, whichever is smaller).
+_CACHE_BYTES = 64 << 20
 # After a new generation failed to open, the old one serves this long before another try.
 _RETRY_SECONDS = 5.0
 # Cached results: a few hits and facet counts, ~20-40 KB each on a 10,000-report index.
@@ -44,11 +42,6 @@ class _Lru:
         self.budget, self.size = budget, size
         self.items: OrderedDict = OrderedDict()
         self.held = 0
-
-    def get(self, key, compute):
-        """The value under ``key``, computed by ``compute()`` if not held."""
-        value = self.peek(key)
-        return self.put(key, compute()) if value is None else value
 
     def peek(self, key):
         """The value under ``key`` (now the most recently used), or None."""
@@ -72,30 +65,91 @@ class _Lru:
         self.held = 0
 
 
+def _pack(mask: np.ndarray) -> tuple[bool, np.ndarray]:
+    # The smaller of a set's document numbers and its bitmap.
+    n = int(np.count_nonzero(mask))
+    if n * 32 < len(mask):
+        return False, np.flatnonzero(mask).astype(np.int32)
+    return True, np.packbits(mask)
+
+
+def _unpack(packed: tuple[bool, np.ndarray], size: int) -> np.ndarray:
+    bitmap, data = packed
+    if bitmap:
+        return np.unpackbits(data, count=size).view(bool)
+    return to_mask(data, size)
+
+
+def _whoosh_ids(searcher, field: str, term) -> np.ndarray:
+    """Live document numbers holding ``term`` in an untokenised ``field``, read from Whoosh
+    (facet fields and ``kind`` are not in the columns; their deletions are Whoosh's)."""
+    pieces = []
+    for sub, offset in searcher.leaf_searchers():
+        reader = sub.reader()
+        if (field, term) in reader:
+            ids, _ = columns._term_postings(reader.postings(field, term), False)
+            pieces.append(np.frombuffer(ids, np.int32) + offset)
+    return np.concatenate(pieces) if pieces else np.zeros(0, np.int32)
+
+
+class Facet:
+    """The values of a facet field and, for each, the live sections holding it."""
+
+    def __init__(self, values: list[str], ids: list[np.ndarray]):
+        self.values = values
+        self.position = {v: i for i, v in enumerate(values)}
+        self.doc = np.concatenate(ids) if ids else np.zeros(0, np.int32)
+        self.start = np.cumsum([0] + [len(a) for a in ids])
+
+    def ids(self, value: str) -> np.ndarray:
+        """The sections holding ``value`` (none for an unknown value)."""
+        i = self.position.get(value)
+        return self.doc[self.start[i]:self.start[i + 1]] if i is not None else self.doc[:0]
+
+    def sizes(self) -> list[int]:
+        """How many sections hold each value."""
+        return np.diff(self.start).tolist()
+
+    def counts(self, scope: np.ndarray) -> np.ndarray:
+        """For each value (in ``values`` order), how many sections of the mask ``scope``
+        hold it: one pass over every posting of the field."""
+        running = np.concatenate(([0], np.cumsum(scope[self.doc])))
+        return running[self.start[1:]] - running[self.start[:-1]]
+
+
 class Generation:
-    """One opened state of the index: its searcher, what is computed from it once (facet value
-    sets, BM25 norms, the vocabulary) and what is remembered per query (match sets, rankings,
-    results). Document numbers are only meaningful within one generation, so a request takes
-    one with ``Index.current()`` and uses it throughout, holding its ``lock`` (calls are
-    serialised)."""
+    """One opened state of the index: its searcher and columns, what is computed from them
+    once (live sections, facets, BM25 norms, the year order) and what is remembered per query
+    (match sets, results). Document numbers are only meaningful within one generation, so a
+    request takes one with ``Index.current()`` and uses it throughout, holding its ``lock``
+    (calls are serialised)."""
 
     def __init__(self, path: Path):
         self.path, self.info = path, read_info(path)
         self.lock = threading.RLock()
         self.searcher = whoosh_index.open_dir(str(path)).searcher()
+        parts = []
+        try:
+            for sub, offset in self.searcher.leaf_searchers():
+                segment = sub.reader().segment()
+                if segment is not None and sub.reader().doc_count_all():
+                    parts.append((columns.Columns(columns.path_for(path, segment)), offset))
+        except BaseException:
+            self.searcher.close()
+            for cols, _ in parts:
+                cols.close()
+            raise
+        self.postings = Postings(parts, self.searcher.doc_count_all())
         # Closed when the generation is dropped (by the last request that used it), not when
         # replaced: a request still in flight may be reading it. A weakref finalizer, unlike
         # __del__, runs before the collector finalizes the searcher's files, so they are
         # closed, not reported as leaked.
-        self._close = weakref.finalize(self, self.searcher.close)
-        self._facets: dict[str, dict[str, frozenset]] = {}
-        self._codes: dict[str, array | None] = {}
-        self._sections: frozenset | None = None
-        self._years: list[int] | None = None
-        self._norms: array | None = None
-        self._words: tuple[str, ...] | None = None
-        self._matches = _Lru(_CACHE_IDS)
-        self._rankings = _Lru(_CACHE_RANKED, size=len)
+        self._close = weakref.finalize(self, _close, self.searcher, [c for c, _ in parts])
+        self._facets: dict[str, Facet] = {}
+        self._sections: np.ndarray | None = None
+        self._norms: np.ndarray | None = None
+        self._order: np.ndarray | None = None
+        self._matches = _Lru(_CACHE_BYTES, size=lambda packed: packed[1].nbytes)
         self.results = _Lru(_CACHE_RESULTS, size=lambda _: 1)
         self._open_files()
 
@@ -103,33 +157,36 @@ class Generation:
     def name(self) -> str:
         return self.path.name
 
+    @property
+    def size(self) -> int:
+        """Document numbers of this generation: masks have this length."""
+        return self.postings.size
+
     def up_to_date(self, root: Path) -> bool:
         """Whether this is still the live generation of ``root``, with no update since."""
-        return current_generation(root) == self.path and self.searcher.up_to_date()
+        return current_generation(root) == self.path
 
     def _open_files(self) -> None:
         # Whoosh opens a segment's column files (stored fields, field lengths, sort keys) on
-        # first use. An update in place merges small segments and deletes their files, which
-        # a searcher can go on reading only if it had opened them: this generation may still
-        # be answering requests after the update (while the next one warms, or in flight).
-        # A sort column is read whole now: once its file is gone, Whoosh reads it as empty.
+        # first use; opened now, a generation reads on even if its files are deleted (a
+        # generation two indexing runs old is pruned). The year order is computed now.
         for leaf, _ in self.searcher.reader().leaf_readers():
             if leaf.doc_count_all():
                 leaf.stored_fields(0)
-                leaf.doc_field_length(0, "words")
-        self.sort_key()
+        self.year_order()
 
     def load(self, facet_fields=()) -> None:
         """Compute now what requests would otherwise compute on first use."""
         with self.lock:
-            self.sections(), self.norms(), self.words()
+            self.sections(), self.norms()
             for field in facet_fields:
-                self.facet_codes(field)
+                self.facet(field)
+            for cols, _ in self.postings.parts:
+                cols.prepare()
 
     def loaded(self) -> dict:
         """What ``load`` computed, to be ``adopt``-ed by this generation in another process."""
-        return {"_sections": self._sections, "_facets": self._facets, "_codes": self._codes,
-                "_norms": self._norms, "_words": self._words}
+        return {"_sections": self._sections, "_facets": self._facets, "_norms": self._norms}
 
     def adopt(self, loaded: dict) -> None:
         """Take what ``loaded()`` gave in another process, on the same generation."""
@@ -137,103 +194,72 @@ class Generation:
             for name, value in loaded.items():
                 setattr(self, name, value)
 
-    def sections(self) -> frozenset:
-        """Document numbers of every live section."""
+    def sections(self) -> np.ndarray:
+        """Mask of every live section."""
         if self._sections is None:
-            self._sections = frozenset(self.searcher.docs_for_query(Q.Term("kind", "section")))
+            self._sections = to_mask(_whoosh_ids(self.searcher, "kind", "section"), self.size)
         return self._sections
 
-    def facet_sets(self, field: str) -> dict[str, frozenset]:
-        """``value → document numbers`` of a facet field, read from its posting lists."""
+    def facet(self, field: str) -> Facet:
+        """The values of a facet field and the live sections holding each."""
         if field not in self._facets:
-            reader, live = self.searcher.reader(), self.sections()
-            self._facets[field] = {
-                value: doc_set(self.searcher, field, value) & live
-                for value in reader.field_terms(field)
-            }
+            values = [v.decode("utf-8") if isinstance(v, bytes) else v
+                      for v in self.searcher.reader().field_terms(field)]
+            live = self.sections()
+            ids = [_whoosh_ids(self.searcher, field, v) for v in values]
+            self._facets[field] = Facet(values, [a[live[a]] for a in ids])
         return self._facets[field]
 
-    def facet_codes(self, field: str) -> array | None:
-        """For a field with at most one value per section: by document number, the position
-        of each section's value in ``facet_sets(field)`` (-1 for none), so a facet is counted
-        in one pass over the hits; None for a field with several values a section.
-        """
-        if field not in self._codes:
-            sets = self.facet_sets(field)
-            codes = None
-            if sum(map(len, sets.values())) == len(frozenset().union(*sets.values())):
-                codes = array("i", [-1]) * self.searcher.doc_count_all()
-                for i, docs in enumerate(sets.values()):
-                    for d in docs:
-                        codes[d] = i
-            self._codes[field] = codes
-        return self._codes[field]
-
-    def cached(self, key: tuple, compute=None) -> frozenset | None:
-        """``compute()``, remembered under ``key`` until the index changes (LRU, bounded by
-        the number of document numbers held, so common words cannot fill the memory).
-        Without ``compute``, what is held or None.
-
-        Kept as arrays, not sets: an eighth of the memory, and nothing for the garbage
-        collector to walk, whose full pass otherwise visits every element of every cached set
-        (~0.3 s for 2M document numbers, a stall for every request in flight). Making the set again
-        costs far less than matching again (~15 ms for 283k sections, against ~100 ms).
-        """
+    def cached(self, key: tuple, compute=None) -> np.ndarray | None:
+        """``compute()`` (a mask), remembered under ``key`` until the index changes (LRU,
+        bounded in bytes). Without ``compute``, what is held or None. A set is held as its
+        document numbers or as a bitmap, whichever is smaller; neither holds Python objects,
+        so the garbage collector has nothing to walk."""
         held = self._matches.peek(key)
         if held is not None:
-            return frozenset(held)
+            return _unpack(held, self.size)
         if compute is None:
             return None
         docs = compute()
-        self._matches.put(key, array("l", docs))
+        self._matches.put(key, _pack(docs))
         return docs
 
-    def ranking(self, words: tuple[str, ...], hits: frozenset | None = None) -> Ranking:
-        """Every section holding any of ``words``, best BM25 first; remembered like matches,
-        so the next page or another filter of the same query only scans it. If not held and
-        ``hits`` are few against the words' postings (a query narrowed to a district), only
-        ``hits`` are scored, and that ranking is not kept."""
-        held = self._rankings.peek(words)
-        if held is not None:
-            return held
-        norms = self.norms()
-        if hits is not None and len(hits) * _FEW < sum(
-                self.searcher.doc_frequency("words", w) for w in words):
-            return bm25_ranking(self.searcher, "words", list(words), norms, within=sorted(hits))
-        return self._rankings.put(words, bm25_ranking(self.searcher, "words", list(words), norms))
-
     def clear_caches(self) -> None:
-        """Forget what was remembered per query: match sets, rankings, results (the
-        benchmark uses it to time each query as a new one)."""
+        """Forget what was remembered per query: match sets, results (the benchmark uses it
+        to time each query as a new one)."""
         with self.lock:
-            for lru in (self._matches, self._rankings, self.results):
+            for lru in (self._matches, self.results):
                 lru.clear()
 
-    def words(self) -> tuple[str, ...]:
-        """Every term of the ``words`` field (jieba's vocabulary of this index)."""
-        if self._words is None:
-            self._words = tuple(t.decode("utf-8") if isinstance(t, bytes) else t
-                                for t in self.searcher.reader().lexicon("words"))
-        return self._words
+    def idf(self, term: str) -> float:
+        """Whoosh's idf of a ``words`` term (BM25)."""
+        return self.searcher.idf("words", term)
 
-    def norms(self) -> array:
+    def norms(self) -> np.ndarray:
         """BM25 length normalisation of the ``words`` field by document number."""
         if self._norms is None:
-            self._norms = bm25_norms(self.searcher, "words")
+            self._norms = bm25_norms(self.postings.lengths(),
+                                     self.searcher.avg_field_length("words"))
         return self._norms
 
-    def sort_key(self):
-        """``docnum → sort key`` for year order: newest year first, then document order."""
-        if self._years is None:
+    def year_order(self) -> np.ndarray:
+        """Every document number, newest year first, then in document order."""
+        if self._order is None:
             reader = self.searcher.reader()  # an empty index's reader has no columns
-            self._years = ([-(y or 0) for y in reader.column_reader("year_num")]
-                           if reader.doc_count_all() else [])
-        years = self._years
-        return lambda d: (years[d], d)
+            years = np.array([y or 0 for y in reader.column_reader("year_num")]
+                             if self.size else [], np.int64)
+            self._order = np.lexsort((np.arange(self.size), -years)).astype(np.int32)
+        return self._order
 
     def close(self) -> None:
-        """Release the searcher's files."""
+        """Release the searcher's files and the columns."""
         self._close()
+
+
+def _close(searcher, parts) -> None:
+    searcher.close()
+    for cols in parts:
+        cols.close()
 
 
 class Index:

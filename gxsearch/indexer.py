@@ -5,13 +5,17 @@ Layout of an index directory::
     index/
       CURRENT          name of the live generation, replaced atomically
       LOCK             flock()ed by the running indexer, holds its pid
-      gen-000007/      a complete Whoosh index + gxsearch.json (schema version, build time)
+      gen-000007/      a complete Whoosh index, the columns of each of its segments
+                       (``columns.py``) and gxsearch.json (schema version, build time)
 
-A rebuild (``rebuild=True``, no index yet, or an index of another schema version) writes a new
-generation beside the live one and swaps ``CURRENT`` only when it is complete, so a crash or
-Ctrl-C leaves the previous index answering. An incremental run updates the live generation in
-one Whoosh commit, which is atomic in the same way: unchanged files are not re-analysed, a
-changed file's sections are replaced, a removed file's sections disappear.
+Every run that changes anything writes a new generation beside the live one and swaps
+``CURRENT`` only when it is complete, so a crash or Ctrl-C leaves the previous index
+answering, and a generation never changes once it is live. A rebuild (``rebuild=True``, no
+index yet, or an index of another schema version) starts from nothing. An incremental run
+starts from hard links to the live generation's files (Whoosh writes new files and never
+rewrites one) and commits its changes there: unchanged files are not re-analysed, a changed
+file's sections are replaced, a removed file's sections disappear; the columns of segments it
+kept are kept, those of new segments written.
 """
 
 from __future__ import annotations
@@ -19,17 +23,19 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import multiprocessing
 import os
 import re
 import shutil
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 
 from whoosh import index as whoosh_index
 
-from gxsearch import read
+from gxsearch import columns, read
 from gxsearch.clean import clean
 from gxsearch.errors import IndexLocked, IndexMissing, ReadError
 from gxsearch.meta import extract_meta
@@ -212,6 +218,41 @@ def _swap(root: Path, gen: Path) -> None:
     os.replace(tmp, root / CURRENT)
 
 
+def _link(live: Path, gen: Path) -> None:
+    """Fill the new generation ``gen`` with hard links to the files of ``live`` (copies where
+    the file system has no links), but for the Whoosh lock and gxsearch.json."""
+    for src in live.iterdir():
+        if src.name.endswith(("WRITELOCK", ".tmp")) or src.name == INFO or not src.is_file():
+            continue
+        try:
+            os.link(src, gen / src.name)
+        except OSError:
+            shutil.copy2(src, gen / src.name)
+
+
+def _segment_columns(job: tuple[str, str]) -> None:
+    gen, segid = job
+    with whoosh_index.open_dir(gen).reader() as reader:
+        for leaf, _ in reader.leaf_readers():
+            if leaf.segment() is not None and leaf.segment().segment_id() == segid:
+                columns.write(columns.path_for(Path(gen), leaf.segment()), columns.derive(leaf))
+
+
+def _write_columns(gen: Path, procs: int) -> None:
+    """Write the columns of every segment of ``gen`` that has none yet, ``procs`` at a time."""
+    with whoosh_index.open_dir(str(gen)).reader() as reader:
+        jobs = [(str(gen), leaf.segment().segment_id()) for leaf, _ in reader.leaf_readers()
+                if leaf.segment() is not None and leaf.doc_count_all()
+                and not columns.path_for(gen, leaf.segment()).exists()]
+    if procs > 1 and len(jobs) > 1:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(min(procs, len(jobs)), mp_context=context) as pool:
+            list(pool.map(_segment_columns, jobs))
+    else:
+        for job in jobs:
+            _segment_columns(job)
+
+
 def _prune(root: Path, keep: set[str]) -> None:
     """Remove generations other than ``keep`` (the live one and the one before it)."""
     for p in root.iterdir():
@@ -240,20 +281,27 @@ def index_paths(paths: Iterable[str], index_dir: str | os.PathLike, *, rebuild: 
                 rebuild = True
         except (IndexMissing, ValueError, OSError):
             live, rebuild = None, True
-        if rebuild:
-            gen = _new_generation(root)
-            ix = whoosh_index.create_in(str(gen), make_schema())
-            known: dict[str, tuple[str, str]] = {}
-        else:
-            gen = live
-            ix = whoosh_index.open_dir(str(gen))
-            with ix.searcher() as s:
+        known: dict[str, tuple[str, str]] = {}
+        if not rebuild:
+            with whoosh_index.open_dir(str(live)).searcher() as s:
                 known = {d["source"]: (d["report_id"], d["sha1"])
                          for d in s.documents(kind="report")}
         todo = [(p, k) for p, k in jobs if known.get(k, (None, None))[1] != _file_sha1(p)]
         seen = {k for _, k in jobs}
         gone = [k for k in known if k not in seen and any(
             k == pre or k.startswith(pre) for pre in prefixes)]
+        if not rebuild and not todo and not gone:  # nothing to change: no new generation
+            return _summary(t0, jobs, todo, gone, skipped, 0, live, False, lock)
+        gen = _new_generation(root)
+        try:
+            if rebuild:
+                ix = whoosh_index.create_in(str(gen), make_schema())
+            else:
+                _link(live, gen)
+                ix = whoosh_index.open_dir(str(gen))
+        except BaseException:
+            shutil.rmtree(gen, ignore_errors=True)
+            raise
         # With procs > 1 Whoosh's sub-writers run the analyzers (jieba included) and write
         # one segment each, in parallel; this process reads, cleans and splits.
         # compound=False: a reader of a compound segment maps and touches the whole file
@@ -279,20 +327,27 @@ def index_paths(paths: Iterable[str], index_dir: str | os.PathLike, *, rebuild: 
             writer.commit()
         except BaseException:
             writer.cancel()
-            if rebuild:
-                shutil.rmtree(gen, ignore_errors=True)
+            shutil.rmtree(gen, ignore_errors=True)
             raise
-        info = {"schema": SCHEMA_VERSION, "built": datetime.now(timezone.utc).isoformat(
-            timespec="seconds"), "paths": [str(Path(p).resolve()) for p in paths]}
-        tmp = gen / f"{INFO}.tmp"
-        tmp.write_text(json.dumps(info, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, gen / INFO)
-        if rebuild:
-            _swap(root, gen)
-            _prune(root, {gen.name} | ({live.name} if live else set()))
-        with whoosh_index.open_dir(str(gen)).searcher() as s:
-            reports = s.doc_count_all() and len(list(s.document_numbers(kind="report")))
-            sections = len(list(s.document_numbers(kind="section")))
+        try:
+            _write_columns(gen, procs)
+            info = {"schema": SCHEMA_VERSION, "built": datetime.now(timezone.utc).isoformat(
+                timespec="seconds"), "paths": [str(Path(p).resolve()) for p in paths]}
+            tmp = gen / f"{INFO}.tmp"
+            tmp.write_text(json.dumps(info, ensure_ascii=False), encoding="utf-8")
+            os.replace(tmp, gen / INFO)
+        except BaseException:
+            shutil.rmtree(gen, ignore_errors=True)
+            raise
+        _swap(root, gen)
+        _prune(root, {gen.name} | ({live.name} if live else set()))
+        return _summary(t0, jobs, todo, gone, skipped, analysed, gen, rebuild, lock)
+
+
+def _summary(t0, jobs, todo, gone, skipped, analysed, gen, rebuild, lock) -> dict:
+    with whoosh_index.open_dir(str(gen)).searcher() as s:
+        reports = s.doc_count_all() and len(list(s.document_numbers(kind="report")))
+        sections = len(list(s.document_numbers(kind="section")))
     return {
         "files": len(jobs), "analysed": analysed, "unchanged": len(jobs) - len(todo),
         "removed": len(gone), "skipped": skipped, "reports": reports, "sections": sections,

@@ -1,11 +1,12 @@
-"""Matching: the set of sections (document numbers) that contain each query literal.
+"""Matching: the set of sections (a boolean mask by document number) holding each literal.
 
 A literal of one unit is the union of the bigrams it starts; of two units, one bigram's
-posting list; of more, the intersection of its bigrams' posting lists (Whoosh skips blocks),
-verified against the stored section text. Verifying a few candidates' text is far cheaper in
-pure Python than decoding positions for a Whoosh phrase query, and it is exact by
-construction: the check is the literal itself, units adjacent up to spaces, never across a
-line break. Sets are combined in C: no Python loop over the hits.
+posting list; of more, the intersection of its bigrams' posting lists, each candidate then
+checked on the section's text (``Postings.check``: a regular expression over the text in
+the columns, about a microsecond a section). It is exact by construction: the check is the
+literal itself, units adjacent up to spaces, never across a line break. Sections where jieba
+made a word that contains the literal are sure matches and skip the check. Sets are
+combined as numpy masks: no Python loop over the hits.
 """
 
 from __future__ import annotations
@@ -13,97 +14,108 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+import numpy as np
+
 from gxsearch.analysis import is_alnum_unit, join_units, literal_units, segment
-from gxsearch.postings import doc_set
+from gxsearch.columns import content  # noqa: F401  (the indexed text, as the tests rebuild it)
+from gxsearch.postings import Postings, to_mask
 from gxsearch.query import Literal, ParsedQuery
 
-# cache(key, compute) → the set under key, computed if not held; cache(key) → it or None.
-Cache = Callable[..., frozenset | None]
+# cache(key, compute) → the mask under key, computed if not held; cache(key) → it or None.
+Cache = Callable[..., np.ndarray | None]
+
+# Whitespace other than a line break, as Python's str.isspace() knows it, in UTF-8: the gap
+# allowed between two units of a literal in the lowercased UTF-8 texts of the columns.
+_GAP_CHARS = "".join(c for c in map(chr, range(0x3001)) if c.isspace() and c != "\n")
+_GAP_BYTES = b"(?:" + b"|".join(re.escape(c.encode("utf-8")) for c in _GAP_CHARS) + b")"
 
 
-def unit_pattern(units: list[str]) -> re.Pattern:
+def unit_pattern(units: list[str], binary: bool = False) -> re.Pattern:
     """A regex for ``units`` adjacent up to spaces (not line breaks), whole latin/digit runs:
     where a section holds the literal's bigrams in a row (two latin/digit units are one run
-    unless a space parts them)."""
-    body = re.escape(units[0])
-    for a, b in zip(units, units[1:], strict=False):
-        gap = r"[^\S\n]+" if is_alnum_unit(a) and is_alnum_unit(b) else r"[^\S\n]*"
-        body += gap + re.escape(b)
+    unless a space parts them). ``binary``: for lowercased UTF-8 text (the columns)."""
+    if binary:
+        esc = [re.escape(u.lower().encode("utf-8")) for u in units]
+        gap, some = _GAP_BYTES + b"*", _GAP_BYTES + b"+"
+        edge, flags = (b"(?<![A-Za-z0-9])", b"(?![A-Za-z0-9])"), 0
+    else:
+        esc = [re.escape(u) for u in units]
+        gap, some = r"[^\S\n]*", r"[^\S\n]+"
+        edge, flags = (r"(?<![A-Za-z0-9])", r"(?![A-Za-z0-9])"), re.IGNORECASE
+    body = esc[0]
+    for a, b, e in zip(units, units[1:], esc[1:], strict=False):
+        body += (some if is_alnum_unit(a) and is_alnum_unit(b) else gap) + e
     if is_alnum_unit(units[0]):
-        body = r"(?<![A-Za-z0-9])" + body
+        body = edge[0] + body
     if is_alnum_unit(units[-1]):
-        body += r"(?![A-Za-z0-9])"
-    return re.compile(body, re.IGNORECASE)
+        body += edge[1]
+    return re.compile(body, flags)
 
 
-def content(fields: dict) -> str:
-    """The indexed text of a section (stored fields): heading, separator as published, text."""
-    heading, text = fields.get("heading") or "", fields.get("text") or ""
-    return f"{heading}{fields.get('sep', '')}{text}" if heading else text
-
-
-def _unit_docs(searcher, unit: str) -> frozenset:
+def _unit_docs(post: Postings, unit: str) -> np.ndarray:
     # Every occurrence of a unit starts a bigram (a run's last unit pairs with RUN_END). For a
     # latin/digit unit, skip bigrams of a longer run: "2017" must not find "20170".
     n = len(unit)
-    docs: set = set()
-    for t in searcher.reader().expand_prefix("grams", unit):
-        t = t.decode("utf-8") if isinstance(t, bytes) else t
-        if is_alnum_unit(unit) and t[n:n + 1].isascii() and t[n:n + 1].isalnum():
-            continue
-        docs |= doc_set(searcher, "grams", t)
-    return frozenset(docs)
+
+    def pick(cols):
+        lo, hi = cols.prefix("grams", unit)
+        if not is_alnum_unit(unit):
+            return [(lo, hi)]
+        terms = cols.terms("grams")
+        return [(i, i + 1) for i in range(lo, hi)
+                if not (terms[i][n:n + 1].isascii() and terms[i][n:n + 1].isalnum())]
+    return post.union("grams", pick)
 
 
-# Measured costs on the 10,000-report bench index (bench/NOTES.md): reading a posting list
-# block-wise costs ~0.7 µs a posting; reading and checking one section's stored text ~27 µs.
-_POSTING_COST, _VERIFY_COST = 0.4, 73.0
+# Measured on the 10,000-report bench index (bench/costs.py): reading a posting into a mask
+# costs ~0.003 µs; checking one section's text ~1 µs.
+_POSTING_COST, _VERIFY_COST = 0.003, 1.0
 
 
-def _sure_docs(searcher, text: str, units: list[str], words: Callable[[], tuple] | None):
+def _sure_docs(post: Postings, text: str, units: list[str], sure: bool) -> np.ndarray:
     """Sections certain to contain ``text``: those where jieba made a word that contains it.
 
     A word is a contiguous run of the section's text, so the word holding the literal proves
     it is there. Not for a literal with a latin/digit edge: inside the word ``abc`` the
-    literal ``ab`` is no whole run. Without ``words`` only the literal itself as a word counts.
+    literal ``ab`` is no whole run. Without ``sure`` only the literal itself as a word counts.
     """
     lowered = text.lower()
-    if words is None or is_alnum_unit(units[0]) or is_alnum_unit(units[-1]):
-        terms = [lowered]
-    else:
-        terms = [w for w in words() if lowered in w]
-    return frozenset().union(*(doc_set(searcher, "words", w) for w in terms))
+    if not sure or is_alnum_unit(units[0]) or is_alnum_unit(units[-1]):
+        return to_mask(post.ids("words", lowered), post.size)
+    return post.containing("words", lowered)
 
 
-def substring_docs(searcher, text: str, words: Callable[[], tuple] | None = None) -> frozenset:
-    """Sections whose heading or text contains ``text`` (folded), exactly.
+def substring_docs(post: Postings, text: str, sure: bool = True) -> np.ndarray:
+    """Mask of the documents whose heading or text contains ``text`` (folded), exactly.
 
-    ``words``, if given, returns every term of the ``words`` field (see ``_sure_docs``).
+    ``sure``: take the sections where a jieba word contains ``text`` without checking them.
     """
     units = literal_units(text)
     if not units:
-        return frozenset()
-    reader = searcher.reader()
+        return np.zeros(post.size, bool)
     if len(units) == 1:
-        return _unit_docs(searcher, units[0])
+        return _unit_docs(post, units[0])
     grams = list(dict.fromkeys(join_units(a, b) for a, b in zip(units, units[1:], strict=False)))
     if len(units) == 2:
-        return doc_set(searcher, "grams", grams[0])
-    if not all(("grams", g) in reader for g in grams):
-        return frozenset()
-    # Candidates hold every bigram of the literal. Start from the rarest bigram, drop the sure
-    # matches, then intersect with the next rarest only while reading its postings is cheaper
-    # than checking the stored text of the candidates it would remove.
-    dfs = {g: searcher.doc_frequency("grams", g) for g in grams}
+        return to_mask(post.ids("grams", grams[0]), post.size)
+    dfs = {g: post.df("grams", g) for g in grams}
+    if not all(dfs.values()):
+        return np.zeros(post.size, bool)
+    # Candidates hold every bigram of the literal: from the rarest bigram, less the sure
+    # matches, intersected with the next rarest while reading its postings is cheaper than
+    # checking the text of the candidates it would remove.
     grams.sort(key=dfs.__getitem__)
-    sure = _sure_docs(searcher, text, units, words)
-    rest = doc_set(searcher, "grams", grams[0]) - sure
+    docs = _sure_docs(post, text, units, sure)
+    rest = to_mask(post.ids("grams", grams[0]), post.size) & ~docs
+    left = int(np.count_nonzero(rest))
     for g in grams[1:]:
-        if not rest or len(rest) * _VERIFY_COST < dfs[g] * _POSTING_COST:
+        if not left or left * _VERIFY_COST < dfs[g] * _POSTING_COST:
             break
-        rest &= doc_set(searcher, "grams", g)
-    pattern = unit_pattern(units)
-    return sure | frozenset(d for d in rest if pattern.search(content(searcher.stored_fields(d))))
+        ids = post.ids("grams", g)
+        rest = to_mask(ids[rest[ids]], post.size)
+        left = int(np.count_nonzero(rest))
+    docs[post.check(np.flatnonzero(rest), unit_pattern(units, binary=True))] = True
+    return docs
 
 
 def _parts(lit: Literal) -> list[str]:
@@ -113,52 +125,48 @@ def _parts(lit: Literal) -> list[str]:
     return [lit.text] if len(parts) <= 1 else parts
 
 
-def _sub(searcher, text: str, sections: frozenset, cache: Cache, words) -> frozenset:
+def _sub(post: Postings, text: str, sections: np.ndarray, cache: Cache) -> np.ndarray:
     # Remembered already limited to the live ``sections`` (postings can still name deleted
     # documents), so a cached requirement intersects nothing more.
-    return cache(("sub", text.lower()), lambda: substring_docs(searcher, text, words) & sections)
+    return cache(("sub", text.lower()), lambda: substring_docs(post, text) & sections)
 
 
-def _estimate(searcher, text: str, sections: frozenset, cache: Cache) -> tuple[float, int]:
+def _estimate(post: Postings, text: str, cache: Cache) -> tuple[float, int]:
     """``(cost in µs, most sections)`` of matching ``text`` on its own: nothing if cached."""
     held = cache(("sub", text.lower()))
     if held is not None:
-        return 0.0, len(held)
+        return 0.0, int(np.count_nonzero(held))
     units = literal_units(text)
     if not units:
         return 0.0, 0
     if len(units) == 1:
-        grams = [t.decode("utf-8") if isinstance(t, bytes) else t
-                 for t in searcher.reader().expand_prefix("grams", units[0])]
-    else:
-        grams = [join_units(a, b) for a, b in zip(units, units[1:], strict=False)]
-    dfs = [searcher.doc_frequency("grams", g) for g in grams]
-    if len(units) == 1:
-        return sum(dfs) * _POSTING_COST, min(sum(dfs), len(sections))
+        n = post.prefix_df("grams", units[0])
+        return n * _POSTING_COST, n
+    dfs = [post.df("grams", join_units(a, b)) for a, b in zip(units, units[1:], strict=False)]
     if not all(dfs):
         return 0.0, 0
     return sum(dfs) * _POSTING_COST, min(dfs)
 
 
-def _check(texts: list[str]) -> Callable[[str], bool]:
-    # A section's text holds all of ``texts``; a text without units is found nowhere, as
-    # ``substring_docs`` finds it.
-    units = [literal_units(t) for t in texts]
-    if not all(units):
-        return lambda content: False
-    patterns = [unit_pattern(u) for u in units]
-    return lambda content: all(p.search(content) for p in patterns)
+def _checked(post: Postings, ids: np.ndarray, texts: list[str]) -> np.ndarray:
+    # Those of ``ids`` whose text holds all of ``texts``; a text without units is found
+    # nowhere, as ``substring_docs`` finds it.
+    for units in map(literal_units, texts):
+        if not units:
+            return ids[:0]
+        ids = post.check(ids, unit_pattern(units, binary=True))
+    return ids
 
 
-def match(searcher, parsed: ParsedQuery, sections: frozenset, cache: Cache,
-          words: Callable[[], tuple] | None = None) -> frozenset:
-    """Sections matching ``parsed`` (groups ANDed, literals in a group ORed, negatives removed);
-    every section when the query has no positive term. ``words``: see ``substring_docs``.
+def match(post: Postings, parsed: ParsedQuery, sections: np.ndarray,
+          cache: Cache) -> np.ndarray:
+    """Mask of the sections matching ``parsed`` (groups ANDed, literals in a group ORed,
+    negatives removed); every section when the query has no positive term.
 
     The cheapest requirement is matched first; once the sections left are few enough that
-    reading their text costs less than matching what remains (an agency's name among common
-    words: 红谷滩区 + 发展 + 和 + 改革 + 局), the rest is checked on their text, each text
-    read once. Both ways give the same sections (``tests/test_match.py``).
+    checking their text costs less than matching what remains (an agency's name among common
+    words: 红谷滩区 + 发展 + 和 + 改革 + 局), the rest is checked on their text. Both ways
+    give the same sections (``tests/test_match.py``).
     """
     # Each requirement: alternatives (a group's ORed literals), each an AND of texts.
     reqs = []
@@ -167,41 +175,45 @@ def match(searcher, parsed: ParsedQuery, sections: frozenset, cache: Cache,
         reqs += [[[p]] for p in alts[0]] if len(alts) == 1 else [alts]
 
     def estimate(alts):
-        costs = [[_estimate(searcher, t, sections, cache) for t in alt] for alt in alts]
+        costs = [[_estimate(post, t, cache) for t in alt] for alt in alts]
         return (sum(c for alt in costs for c, _ in alt),
                 sum(min(n for _, n in alt) for alt in costs))
 
     def full(alts):
-        sets = [frozenset.intersection(*(_sub(searcher, t, sections, cache, words) for t in alt))
-                for alt in alts]
-        return sets[0] if len(sets) == 1 else frozenset().union(*sets)
+        out = np.zeros(post.size, bool)
+        for alt in alts:
+            both = _sub(post, alt[0], sections, cache)
+            for t in alt[1:]:
+                both = both & _sub(post, t, sections, cache)
+            out |= both
+        return out
 
     planned = sorted(((*estimate(alts), i) for i, alts in enumerate(reqs)))
     docs, later = None, []
     for cost, _, i in planned:
-        if docs is not None and not docs:
+        if docs is not None and not later and not docs.any():
             return docs
-        if docs is not None and (later or len(docs) * _VERIFY_COST < cost):
+        if docs is not None and (later or np.count_nonzero(docs) * _VERIFY_COST < cost):
             later.append(reqs[i])
         else:
             docs = full(reqs[i]) if docs is None else docs & full(reqs[i])
     if docs is None:
-        docs = sections
+        docs = sections.copy()
     drop = []
     for lit in parsed.negs:
         parts = _parts(lit)
-        if later or len(docs) * _VERIFY_COST < estimate([parts])[0]:
+        if later or np.count_nonzero(docs) * _VERIFY_COST < estimate([parts])[0]:
             drop.append(parts)
         else:
-            docs = docs - full([parts])
+            docs = docs & ~full([parts])
     if not later and not drop:
         return docs
-    keep = [[_check(alt) for alt in alts] for alts in later]
-    reject = [_check(parts) for parts in drop]
-    out = []
-    for d in docs:
-        text = content(searcher.stored_fields(d))
-        if (all(any(c(text) for c in alts) for alts in keep)
-                and not any(c(text) for c in reject)):
-            out.append(d)
-    return frozenset(out)
+    ids = np.flatnonzero(docs)
+    for alts in later:
+        found = np.zeros(post.size, bool)
+        for alt in alts:
+            found[_checked(post, ids, alt)] = True
+        ids = ids[found[ids]]
+    for parts in drop:
+        ids = ids[~to_mask(_checked(post, ids, parts), post.size)[ids]]
+    return to_mask(ids, post.size)

@@ -1,193 +1,180 @@
-"""Fast posting-list reads: whole blocks at a time, and BM25 rankings over them.
+"""Postings of a whole index generation, read from its segments' columns as numpy arrays.
 
-Whoosh's matchers hand out one posting per Python call (about 1 µs each); a section index of
-thousands of reports has posting lists of hundreds of thousands of entries. For the whoosh3
-codec's leaf matcher this module reads each block's decoded id and weight arrays in one go and
-falls back to the generic matcher API for anything else (a segment with deletions, another
-codec), so results never depend on which path ran.
+A generation is one or more Whoosh segments, each with its columns file (``columns.py``);
+a document's number is its segment's offset plus its number inside the segment, as in
+Whoosh. ``Postings`` turns a term into the sorted global document numbers holding it (and
+their term frequencies), a one-unit query into the union of the bigrams it starts, a literal
+into the union of the jieba words that contain it, and checks a regular expression against
+the texts of given sections. Sets of sections are boolean masks by document number: set
+operations, counts and top-k selections are single C loops over arrays.
+
+BM25 (``bm25``) is Whoosh's BM25F with its defaults, in the same floating-point operations,
+so the scores equal what Whoosh's own searcher computes.
 """
 
 from __future__ import annotations
 
-import heapq
-from array import array
-from bisect import bisect_left, bisect_right
-from itertools import accumulate, compress, count, islice
+import re
+from bisect import bisect_right
 
-from whoosh.codec.whoosh3 import W3LeafMatcher
+import numpy as np
+
+from gxsearch.columns import Columns
 
 # Whoosh's BM25F defaults, so scores equal what its own searcher would compute.
 B, K1 = 0.75, 1.2
+_EMPTY = np.zeros(0, np.int32)
 
 
-def _blocks(m: W3LeafMatcher, weights: bool):
-    # Private block API of the pinned whoosh3 codec: each block's data tuple is (delta-coded
-    # ids, weights: None for all 1.0, a float for all equal, else an array, ...). Decoded here
-    # with itertools.accumulate, in C: Whoosh's own decoder is a Python generator, a call per
-    # posting. Weights only when asked (tests/test_postings.py checks both against Whoosh).
-    while m.is_active():
-        if m._data is None:
-            m._read_data()
-        data, n = m._data, m._blocklength
-        ids = data[0] if m._byteids else accumulate(data[0])
-        ws = None
-        if weights:
-            ws = data[1]
-            if ws is None or isinstance(ws, float):
-                ws = [1.0 if ws is None else ws] * n
-        yield ids, ws
-        m._next_block()
+def to_mask(ids: np.ndarray, size: int) -> np.ndarray:
+    """A boolean mask of ``size`` documents, True at ``ids``."""
+    mask = np.zeros(size, bool)
+    mask[ids] = True
+    return mask
 
 
-def _blocks_within(m: W3LeafMatcher, docs: list[int], weights: bool):
-    # Only the blocks that can hold one of ``docs`` (sorted, segment-local) are decoded; the
-    # others cost their header, about a quarter of a decoded block (bench/NOTES.md).
-    i, n = 0, len(docs)
-    while i < n and m.is_active():
-        high = m._maxid  # the block's last id; docs below it were in earlier blocks
-        if docs[i] <= high:
-            if m._data is None:
-                m._read_data()
-            ids = m._data[0] if m._byteids else list(accumulate(m._data[0]))
-            ws = m._data[1] if weights else None
-            if ws is None or isinstance(ws, float):
-                ws = [1.0 if ws is None else ws] * len(ids) if weights else None
-            wanted = set(docs[i:bisect_right(docs, high, i)])
-            keep = [j for j, d in enumerate(ids) if d in wanted]
-            yield [ids[j] for j in keep], [ws[j] for j in keep] if weights else None
-            i = bisect_right(docs, high, i)
-        m._next_block()
+class Postings:
+    """The columns of a generation's segments, in document-number order.
 
-
-def _generic(m, weights: bool, wanted: set | None):
-    # Any other matcher (a segment with deletions, another codec): one posting per call.
-    ids, ws = [], []
-    while m.is_active():
-        if wanted is None or m.id() in wanted:
-            ids.append(m.id())
-            if weights:
-                ws.append(m.weight())
-        m.next()
-    yield ids, ws if weights else None
-
-
-def postings(searcher, field: str, term: str, weights: bool = False,
-             within: list[int] | None = None):
-    """``(ids, weights)`` of ``term`` in ``field`` with global document numbers.
-
-    ``weights`` is None unless asked for. With ``within`` (sorted document numbers) only the
-    postings of those documents, read without decoding the blocks that hold none of them.
+    ``parts`` are ``(Columns, offset)`` with ascending offsets; ``size`` is the number of
+    documents (deleted ones included, as Whoosh numbers them).
     """
-    ids: list[int] = []
-    ws: list[float] | None = [] if weights else None
-    for sub, offset in searcher.leaf_searchers():
-        reader = sub.reader()
-        if (field, term) not in reader:
-            continue
-        local = None
-        if within is not None:
-            end = offset + reader.doc_count_all()
-            local = [d - offset for d in within[bisect_left(within, offset):
-                                                bisect_left(within, end)]]
-            if not local:
+
+    def __init__(self, parts: list[tuple[Columns, int]], size: int):
+        self.parts, self.size = parts, size
+        self._starts = [offset for _, offset in parts]
+
+    def _slices(self, field: str, term: str):
+        for cols, offset in self.parts:
+            start, end = cols.span(field, term)
+            if end > start:
+                yield cols, offset, start, end
+
+    def ids(self, field: str, term: str) -> np.ndarray:
+        """The sorted document numbers holding ``term`` in ``field``."""
+        pieces = [cols.doc(field)[s:e] + offset for cols, offset, s, e in
+                  self._slices(field, term)]
+        return np.concatenate(pieces) if pieces else _EMPTY
+
+    def weights(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """``(ids, term frequencies as float64)`` of ``term`` in ``field``."""
+        parts = list(self._slices(field, term))
+        if not parts:
+            return _EMPTY, np.zeros(0)
+        ids = np.concatenate([cols.doc(field)[s:e] + off for cols, off, s, e in parts])
+        tfs = np.concatenate([cols.tf(field)[s:e] for cols, _, s, e in parts])
+        return ids, tfs.astype(np.float64)
+
+    def df(self, field: str, term: str) -> int:
+        """How many documents hold ``term`` (deleted ones included, like Whoosh's count)."""
+        return sum(e - s for _, _, s, e in self._slices(field, term))
+
+    def terms(self, field: str) -> list[str]:
+        """Every term of ``field`` in any segment, sorted."""
+        if len(self.parts) == 1:
+            return list(self.parts[0][0].terms(field))
+        return sorted(set().union(*(cols.terms(field) for cols, _ in self.parts)))
+
+    def union(self, field: str, pick) -> np.ndarray:
+        """Mask of the documents holding any term that ``pick(columns)`` names, as term-number
+        ranges ``[(lo, hi), …]`` of that segment (the postings of consecutive terms are one
+        run of the arrays)."""
+        mask = np.zeros(self.size, bool)
+        for cols, offset in self.parts:
+            off, doc = cols.off(field), cols.doc(field)
+            for lo, hi in pick(cols):
+                if hi > lo:
+                    mask[doc[off[lo]:off[hi]] + offset] = True
+        return mask
+
+    def prefix_df(self, field: str, prefix: str) -> int:
+        """Postings of all terms starting with ``prefix``."""
+        total = 0
+        for cols, _ in self.parts:
+            lo, hi = cols.prefix(field, prefix)
+            off = cols.off(field)
+            total += int(off[hi] - off[lo])
+        return total
+
+    def containing(self, field: str, text: str) -> np.ndarray:
+        """Mask of the documents holding a term of ``field`` that contains ``text``."""
+        def pick(cols):
+            found = {cols.term_at(field, m.start()) for m in
+                     re.finditer(re.escape(text), cols.term_blob(field))}
+            return [(i, i + 1) for i in found]
+        return self.union(field, pick)
+
+    def lengths(self) -> np.ndarray:
+        """The ``words`` field length by document number."""
+        out = np.zeros(self.size, np.float64)
+        for cols, offset in self.parts:
+            out[offset:offset + cols.docs] = cols.length
+        return out
+
+    def check(self, ids: np.ndarray, pattern: re.Pattern) -> np.ndarray:
+        """Those of ``ids`` (sorted) whose lowercased text ``pattern`` (bytes) finds."""
+        keep: list[int] = []
+        bounds = np.searchsorted(ids, self._starts[1:] + [self.size])
+        lo = 0
+        for (cols, offset), hi in zip(self.parts, bounds, strict=True):
+            local, lo = ids[lo:hi] - offset, hi
+            if not len(local):
                 continue
-        m = reader.postings(field, term)
-        if type(m) is not W3LeafMatcher:
-            blocks = _generic(m, weights, None if local is None else set(local))
-        elif local is None:
-            blocks = _blocks(m, weights)
-        else:
-            blocks = _blocks_within(m, local, weights)
-        for block_ids, block_ws in blocks:
-            ids.extend(map(offset.__add__, block_ids) if offset else block_ids)
-            if ws is not None:
-                ws.extend(block_ws)
-    return ids, ws
+            buf, search = cols.text, pattern.search
+            starts = (cols.text_off[local] + cols.text_base).tolist()
+            ends = (cols.text_off[local + 1] + (cols.text_base - 1)).tolist()
+            keep += [offset + d for d, s, e in zip(local.tolist(), starts, ends, strict=True)
+                     if search(buf, s, e)]
+        return np.array(keep, np.int32)
+
+    def text(self, d: int) -> str:
+        """The lowercased indexed text of document ``d``."""
+        i = bisect_right(self._starts, d) - 1
+        cols, offset = self.parts[i]
+        off = cols.text_off
+        start, end = cols.text_base + int(off[d - offset]), cols.text_base + int(
+            off[d - offset + 1]) - 1
+        return cols.text[start:end].decode("utf-8")
 
 
-def doc_set(searcher, field: str, term: str) -> frozenset:
-    """Document numbers that have ``term`` in ``field``."""
-    return frozenset(postings(searcher, field, term)[0])
+def bm25_norms(lengths: np.ndarray, average: float) -> np.ndarray:
+    """BM25's length normalisation ``K1 * (1 - B + B * length / average)`` by document number,
+    in Whoosh's own order of operations, so scores are equal to the last bit."""
+    return K1 * ((1 - B) + B * lengths / (average or 1.0))
 
 
-def field_lengths(searcher, field: str) -> list[int]:
-    """Length of ``field`` for every document number (read once per searcher by the caller)."""
-    lengths: list[int] = []
-    for sub, _ in searcher.leaf_searchers():
-        reader = sub.reader()
-        get = reader.doc_field_length
-        lengths += [get(d, field) or 0 for d in range(reader.doc_count_all())]
-    return lengths
-
-
-def bm25_norms(searcher, field: str) -> array:
-    """BM25's length normalisation ``K1 * (1 - B + B * length / average)`` by document number.
-
-    Computed once per searcher, so scoring a posting is one lookup and three operations; the
-    expression is Whoosh's own, so the scores are equal to the last bit.
-    """
-    avgfl = searcher.avg_field_length(field) or 1.0
-    return array("d", [K1 * ((1 - B) + B * fl / avgfl) for fl in field_lengths(searcher, field)])
-
-
-class Ranking:
-    """BM25 scores of every document holding any of the terms, with their top k by filter.
-
-    A query seen once needs only its top k: a selection over the scores (``heapq``, stable,
-    so equal scores keep posting order, as Whoosh's top-k does). A ranking asked again (the
-    next page, another filter, a popular query) is sorted once, best first, and from then on
-    each top k is a scan in C that stops at the k-th allowed document.
-    """
-
-    def __init__(self, ids: list[int], scores: list[float]):
-        self.ids, self.scores = array("l", ids), array("d", scores)
-        self.is_sorted = False
-        self.uses = 0
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-    def _sort(self) -> None:
-        order = sorted(range(len(self.ids)), key=self.scores.__getitem__, reverse=True)
-        self.ids = array("l", list(map(self.ids.__getitem__, order)))
-        self.scores = array("d", list(map(self.scores.__getitem__, order)))
-        self.is_sorted = True
-
-    def top(self, allowed: frozenset, limit: int) -> list[tuple[int, float]]:
-        """The best ``limit`` documents of ``allowed``, best first, as ``(docnum, score)``."""
-        self.uses += 1
-        if self.uses > 1 and not self.is_sorted:
-            self._sort()
-        ids, scores = self.ids, self.scores
-        positions = compress(count(), map(allowed.__contains__, ids))
-        if self.is_sorted:
-            found = list(islice(positions, limit))
-        else:
-            found = heapq.nlargest(limit, positions, key=scores.__getitem__)
-        return [(ids[i], scores[i]) for i in found]
-
-
-def bm25_ranking(searcher, field: str, terms: list[str], norms: array,
-                 within: list[int] | None = None) -> Ranking:
-    """Score every document holding any of ``terms`` in ``field`` by BM25 (see ``Ranking``).
-
-    With ``within`` (sorted document numbers) only those: the same scores in the same order
-    as in the whole ranking, so the same top k, for a part of the reading when they are few.
-    """
+def bm25(post: Postings, terms: list[str], idfs: list[float],
+         norms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(ids, scores)``: the BM25 score of every document holding any of ``terms`` in the
+    ``words`` field, ids ascending."""
     k1p1 = K1 + 1
     per_term = []
-    for term in dict.fromkeys(terms):
-        ids, tfs = postings(searcher, field, term, weights=True, within=within)
-        if ids:
-            idf = searcher.idf(field, term)
-            per_term.append((ids, [idf * ((tf * k1p1) / (tf + norms[d]))
-                                   for d, tf in zip(ids, tfs, strict=True)]))
+    for term, idf in zip(terms, idfs, strict=True):
+        ids, tfs = post.weights("words", term)
+        if len(ids):
+            per_term.append((ids, idf * ((tfs * k1p1) / (tfs + norms[ids]))))
+    if not per_term:
+        return _EMPTY, np.zeros(0)
     if len(per_term) == 1:
-        return Ranking(*per_term[0])
-    acc: dict[int, float] = {}
-    get = acc.get
-    for t_ids, t_scores in per_term:
-        for d, s in zip(t_ids, t_scores, strict=True):
-            acc[d] = get(d, 0.0) + s
-    return Ranking(list(acc), list(acc.values()))
+        return per_term[0]
+    acc, seen = np.zeros(post.size), np.zeros(post.size, bool)
+    for ids, scores in per_term:
+        acc[ids] += scores
+        seen[ids] = True
+    ids = np.flatnonzero(seen).astype(np.int32)
+    return ids, acc[ids]
 
+
+def top(ids: np.ndarray, scores: np.ndarray, allowed: np.ndarray, k: int):
+    """The best ``k`` of ``ids`` inside the mask ``allowed`` as ``(docnum, score)``: highest
+    score first, equal scores in document order (as Whoosh's collector orders them)."""
+    keep = allowed[ids]
+    ids, scores = ids[keep], scores[keep]
+    if len(ids) > k:
+        threshold = np.partition(scores, len(scores) - k)[len(scores) - k]
+        above = np.flatnonzero(scores > threshold)
+        ties = np.flatnonzero(scores == threshold)[:k - len(above)]
+        pick = np.concatenate([above, ties])
+        ids, scores = ids[pick], scores[pick]
+    order = np.lexsort((ids, -scores))
+    return list(zip(ids[order].tolist(), scores[order].tolist(), strict=True))

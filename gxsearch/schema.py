@@ -13,8 +13,9 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from gxsearch.analysis import gram_analyzer, word_analyzer
 
-#: Bumped whenever the schema or the analysis changes; an index of another version is rebuilt.
-SCHEMA_VERSION = 4
+#: Bumped whenever the schema, the analysis or the index layout changes (5: the columns of
+#: each segment, ``columns.py``); an index of another version is rebuilt.
+SCHEMA_VERSION = 5
 
 FACET_FIELDS = ("district", "year", "topic", "province")
 

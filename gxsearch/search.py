@@ -1,29 +1,28 @@
 """The search API: the one place the CLI and the web front end ask questions of the index.
 
-``search()`` parses the query (``query.py``), finds the matching sections as sets of document
-numbers (``match.py``, complete and exact for phrases), applies the facet filters and counts
-the facets with drill-down semantics in C-level passes (set intersections, or one count over
-the hits for a field with one value a section), ranks by BM25 on the jieba words, and
-highlights only the hits on the page (``highlight.py``). The open index (``index.py``)
-remembers match sets, rankings and results, so a repeated query, its next page or another
-filter costs little.
+``search()`` parses the query (``query.py``), finds the matching sections as a mask by
+document number (``match.py``, complete and exact for phrases), applies the facet filters
+and counts the facets with drill-down semantics (one pass over a field's postings each),
+ranks by BM25 on the jieba words (``postings.py``), and highlights only the hits on the page
+(``highlight.py``). The open index (``index.py``) remembers match sets and results, so a
+repeated query or its next page costs little.
 """
 
 from __future__ import annotations
 
-import heapq
 import os
 import time
-from array import array
-from collections import Counter
 from dataclasses import dataclass
 from functools import partial
+
+import numpy as np
 
 from gxsearch.analysis import segment
 from gxsearch.errors import BadQuery, NotFound
 from gxsearch.highlight import mark, pattern_for, snippet, terms_for
 from gxsearch.index import Generation, Index, in_child
 from gxsearch.match import match
+from gxsearch.postings import bm25, top
 from gxsearch.query import ParsedQuery, check_year, parse
 from gxsearch.schema import FACET_FIELDS
 
@@ -95,20 +94,20 @@ def _merge_filters(parsed: ParsedQuery, **given) -> dict[str, list[str]]:
     return filters
 
 
-def _selected(index: Generation, field: str, values: list[str]) -> frozenset | None:
+def _selected(index: Generation, field: str, values: list[str]) -> np.ndarray | None:
     if not values:
         return None
-    sets = index.facet_sets(field)
-    docs: set = set()
+    facet = index.facet(field)
+    docs = np.zeros(index.size, bool)
     for value in values:
         if field == "year" and "-" in value:
             lo, hi = (int(y) for y in value.split("-"))
-            for y, ds in sets.items():
+            for y in facet.values:
                 if y.isdigit() and lo <= int(y) <= hi:
-                    docs |= ds
+                    docs[facet.ids(y)] = True
         else:
-            docs |= sets.get(value, frozenset())
-    return frozenset(docs)
+            docs[facet.ids(value)] = True
+    return docs
 
 
 def _query_key(parsed: ParsedQuery) -> tuple:
@@ -116,72 +115,42 @@ def _query_key(parsed: ParsedQuery) -> tuple:
     return tuple(map(tuple, parsed.groups)), tuple(parsed.negs)
 
 
-def _count(index: Generation, field: str, scope: frozenset, complements: dict) -> array:
-    """Sections of ``scope`` with each value of a facet field (in ``facet_sets`` order),
-    counted in C-level passes.
-
-    A broad scope (a common word) is counted through its complement, the smaller set:
-    count = sections with the value − those of them outside the scope.
-    """
-    sets, codes = index.facet_sets(field), index.facet_codes(field)
-    everything = index.sections()
-    flip = len(scope) * 2 > len(everything)
-    if flip:
-        # The scope is held beside its complement: a freed scope's id() could be reused.
-        if id(scope) not in complements:
-            complements[id(scope)] = (scope, everything - scope)
-        part = complements[id(scope)][1]
-    else:
-        part = scope
-    if codes is not None:
-        counts = array("i", bytes(4 * len(sets)))
-        for i, n in Counter(map(codes.__getitem__, part)).items():
-            if i >= 0:
-                counts[i] = n
-    else:
-        counts = array("i", [len(part & docs) for docs in sets.values()])
-    if flip:
-        counts = array("i", [len(docs) - n for docs, n in zip(sets.values(), counts,
-                                                                 strict=True)])
-    return counts
-
-
 @dataclass(frozen=True)
 class _Result:
     """What a query with its filters and sort order yields, kept compact for the cache: the
-    total, the first hits, and per facet field the drill-down counts (in ``facet_sets``
+    total, the first hits, and per facet field the drill-down counts (in the facet's value
     order) with the count of any chosen value the facet does not list (a year range)."""
 
     query: str
     total: int
     top: list[tuple[int, float | None]]
-    counts: dict[str, array]
+    counts: dict[str, np.ndarray]
     extras: dict[str, int]
 
 
 def _evaluate(index: Generation, text: str, parsed: ParsedQuery, filters: dict, sort: str,
               need: int | None) -> tuple[_Result, list]:
     """Match, filter, rank (the first ``need`` hits, all if None) and count the facets."""
-    base = match(index.searcher, parsed, index.sections(), index.cached, index.words)
+    base = match(index.postings, parsed, index.sections(), index.cached)
     selected = {f: _selected(index, f, filters[f]) for f in FACET_FIELDS}
     final = base
     for docs in selected.values():
         if docs is not None:
             final = final & docs
-    ranked = _rank(index, parsed, final, len(final) if need is None else
-                   min(len(final), max(need, _WINDOW)), sort)
+    total = int(np.count_nonzero(final))
+    ranked = _rank(index, parsed, final, total if need is None else
+                   min(total, max(need, _WINDOW)), sort)
     counts, extras = {}, {}
-    complements: dict[int, tuple[frozenset, frozenset]] = {}  # id(scope) → scope, complement
     for field in FACET_FIELDS:
         # Drill-down: a facet counts within the other facets' filters, not its own.
         scope = base
         for other, docs in selected.items():
             if other != field and docs is not None:
                 scope = scope & docs
-        counts[field] = _count(index, field, scope, complements)
-        if any(v not in index.facet_sets(field) for v in filters[field]):
-            extras[field] = len(scope & selected[field])
-    return _Result(text, len(final), ranked[:_WINDOW], counts, extras), ranked
+        counts[field] = index.facet(field).counts(scope).astype(np.int32)
+        if any(v not in index.facet(field).position for v in filters[field]):
+            extras[field] = int(np.count_nonzero(scope & selected[field]))
+    return _Result(text, total, ranked[:_WINDOW], counts, extras), ranked
 
 
 def _facet_rows(index: Generation, result: _Result, filters: dict) -> dict[str, list[dict]]:
@@ -189,7 +158,8 @@ def _facet_rows(index: Generation, result: _Result, filters: dict) -> dict[str, 
     for field in FACET_FIELDS:
         chosen = set(filters[field])
         rows = [{"value": value, "count": n, "selected": value in chosen}
-                for value, n in zip(index.facet_sets(field), result.counts[field], strict=True)
+                for value, n in zip(index.facet(field).values, result.counts[field].tolist(),
+                                    strict=True)
                 if n or value in chosen]
         if field == "year":
             rows.sort(key=lambda r: r["value"], reverse=True)
@@ -246,21 +216,22 @@ def search(index: Index, query: str, *, districts=(), years=(), topics=(), provi
     }
 
 
-def _rank(index: Generation, parsed: ParsedQuery, final: frozenset, limit: int, sort: str):
-    """The first ``limit`` of ``final`` as ``(docnum, score)``: by BM25 on the jieba words,
-    sections without any of the words after those with; or newest year first."""
+def _rank(index: Generation, parsed: ParsedQuery, final: np.ndarray, limit: int, sort: str):
+    """The first ``limit`` of the mask ``final`` as ``(docnum, score)``: by BM25 on the jieba
+    words, sections without any of the words after those with; or newest year first."""
     if limit <= 0:
         return []
     words = list(dict.fromkeys(w for lit in parsed.literals for w in segment(lit.text)))
     ranked = []
     if words and sort == "relevance":
         # Only word terms here: ranking never re-runs the (expensive) phrase matching.
-        ranked = index.ranking(tuple(words), final).top(final, limit)
+        ids, scores = bm25(index.postings, words, [index.idf(w) for w in words], index.norms())
+        ranked = top(ids, scores, final, limit)
     if len(ranked) < limit:
-        seen = {d for d, _ in ranked}
-        rest = final - seen if seen else final
-        ranked += [(d, None) for d in heapq.nsmallest(limit - len(ranked), rest,
-                                                       key=index.sort_key())]
+        rest = final.copy()
+        rest[[d for d, _ in ranked]] = False
+        order = index.year_order()
+        ranked += [(d, None) for d in order[rest[order]][:limit - len(ranked)].tolist()]
     return ranked
 
 
@@ -330,12 +301,13 @@ def index_info(index: Index) -> dict:
     gen = index.current()
     with gen.lock:
         reports = len(list(gen.searcher.document_numbers(kind="report")))
-        counts = {f: sorted(((v, len(d)) for v, d in gen.facet_sets(f).items() if d),
+        counts = {f: sorted(((v, n) for v, n in zip(gen.facet(f).values,
+                                                   gen.facet(f).sizes(), strict=True) if n),
                             key=lambda vc: (-vc[1], vc[0]))
                   for f in ("year", "district")}
         return {
             "path": str(index.root), "generation": gen.name,
-            "reports": reports, "sections": len(gen.sections()),
+            "reports": reports, "sections": int(np.count_nonzero(gen.sections())),
             "built": gen.info.get("built", ""),
             "years": sorted(counts["year"], reverse=True), "districts": counts["district"],
         }

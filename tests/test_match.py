@@ -2,6 +2,7 @@
 
 import re
 
+import numpy as np
 import pytest
 
 import gxsearch.match as match_module
@@ -15,27 +16,43 @@ LITERALS = [
 ]
 
 
-def brute_force(ix, text: str) -> frozenset:
-    searcher = ix.current().searcher
+def _sections(gen) -> list[int]:
+    return np.flatnonzero(gen.sections()).tolist()
+
+
+def _found(gen, mask) -> list[int]:
+    return np.flatnonzero(mask & gen.sections()).tolist()
+
+
+def brute_force(gen, text: str) -> list[int]:
     folded = text.lower()
-    return frozenset(d for d in ix.current().sections()
-                     if folded in content(searcher.stored_fields(d)).lower())
+    return [d for d in _sections(gen) if folded in content(gen.searcher.stored_fields(d)).lower()]
 
 
 @pytest.mark.parametrize("text", LITERALS)
 def test_substring_docs_are_exactly_the_sections_containing_the_literal(seed_index, text):
-    with seed_index.current().lock:
-        expected = brute_force(seed_index, text)
-        searcher = seed_index.current().searcher
+    gen = seed_index.current()
+    with gen.lock:
+        expected = brute_force(gen, text)
         assert expected, text  # every literal occurs in the seeds
-        assert substring_docs(searcher, text, seed_index.current().words) == expected
-        assert substring_docs(searcher, text) == expected
+        assert _found(gen, substring_docs(gen.postings, text)) == expected
+        assert _found(gen, substring_docs(gen.postings, text, sure=False)) == expected
 
 
-def test_a_literal_inside_a_longer_jieba_word_is_a_sure_match(seed_index):
-    # jieba keeps 政府信息公开条例 as one word, so "府信息公" is found through the word alone.
+def test_a_literal_inside_a_longer_jieba_word_is_a_sure_match(seed_index, monkeypatch):
+    # jieba keeps 政府信息公开条例 as one word, so a section holding it holds "府信息公":
+    # the sections of the words containing the literal are taken without checking their text.
     assert segment("中华人民共和国政府信息公开条例") == ["中华人民共和国", "政府信息公开条例"]
-    assert [w for w in seed_index.current().words() if "府信息公" in w] == ["政府信息公开", "政府信息公开条例"]
+    gen = seed_index.current()
+    words = [w for w in gen.postings.terms("words") if "府信息公" in w]
+    assert words == ["政府信息公开", "政府信息公开条例"]
+    sure = np.union1d(*(gen.postings.ids("words", w) for w in words)).tolist()
+    assert np.flatnonzero(gen.postings.containing("words", "府信息公")).tolist() == sure
+    checked, check = [], type(gen.postings).check
+    monkeypatch.setattr(type(gen.postings), "check",
+                        lambda self, ids, p: checked.extend(ids.tolist()) or check(self, ids, p))
+    assert _found(gen, substring_docs(gen.postings, "府信息公")) == brute_force(gen, "府信息公")
+    assert checked and not set(checked) & set(sure)
 
 
 def test_a_latin_or_digit_literal_matches_whole_runs_only(tmp_path):
@@ -47,11 +64,11 @@ def test_a_latin_or_digit_literal_matches_whole_runs_only(tmp_path):
     (tmp_path / "in" / "b.txt").write_text("一、概述\n编号17年度报告已公开。\n", encoding="utf-8")
     index_paths([str(tmp_path / "in")], tmp_path / "index")
     with open_index(tmp_path / "index") as ix, ix.current().lock:
-        searcher = ix.current().searcher
-        found = substring_docs(searcher, "17年度", ix.current().words)
-        assert [searcher.stored_fields(d)["source"].rsplit("/", 1)[-1] for d in found] == ["b.txt"]
-        assert substring_docs(searcher, "2017年度", ix.current().words) == frozenset()  # inside ab2017
-        assert len(substring_docs(searcher, "ab2017年度", ix.current().words)) == 1
+        gen = ix.current()
+        found = _found(gen, substring_docs(gen.postings, "17年度"))
+        assert [gen.searcher.stored_fields(d)["source"].rsplit("/", 1)[-1] for d in found] == ["b.txt"]
+        assert _found(gen, substring_docs(gen.postings, "2017年度")) == []  # inside ab2017
+        assert len(_found(gen, substring_docs(gen.postings, "ab2017年度"))) == 1
 
 
 # --- the planner: what is left after the cheapest requirements is checked on the text -------
@@ -69,7 +86,7 @@ def _squeeze(text: str) -> str:
     return re.sub(r"(?<![a-z0-9]) | (?![a-z0-9])", "", text)
 
 
-def _brute(gen, query: str) -> frozenset:
+def _brute(gen, query: str) -> list[int]:
     # The query's meaning spelled out: every requirement looked for in every section's text,
     # a latin/digit edge only at a run's edge.
     parsed = parse(query)
@@ -80,10 +97,10 @@ def _brute(gen, query: str) -> frozenset:
                              + ("(?![a-z0-9])" if p[-1].isascii() and p[-1].isalnum() else ""),
                              text) for p in _parts(lit))
 
-    texts = {d: _squeeze(content(gen.searcher.stored_fields(d))) for d in gen.sections()}
-    return frozenset(d for d, text in texts.items()
-                     if all(any(has(text, lit) for lit in group) for group in parsed.groups)
-                     and not any(has(text, lit) for lit in parsed.negs))
+    texts = {d: _squeeze(content(gen.searcher.stored_fields(d))) for d in _sections(gen)}
+    return [d for d, text in texts.items()
+            if all(any(has(text, lit) for lit in group) for group in parsed.groups)
+            and not any(has(text, lit) for lit in parsed.negs)]
 
 
 @pytest.mark.parametrize("query", PLANNED)
@@ -97,8 +114,8 @@ def test_requirements_checked_on_the_text_match_what_postings_match(
         monkeypatch.setattr(match_module, "_VERIFY_COST", verify_cost)
         gen.clear_caches()
         with gen.lock:
-            found.append(match(gen.searcher, parse(query), gen.sections(), gen.cached,
-                               gen.words))
+            found.append(_found(gen, match(gen.postings, parse(query), gen.sections(),
+                                           gen.cached)))
             cached.append(len(gen._matches.items))
     assert found[0] == found[1] == _brute(gen, query)
     assert cached[0] < cached[1] or cached[1] <= 1  # the text check did run
@@ -110,3 +127,13 @@ def test_two_latin_digit_units_are_one_run_unless_a_space_parts_them():
                                               "xab 2017年", "ab 2017 年")] == [
         True, True, False, False, True]
     assert unit_pattern(literal_units("2017年度")).search("截至2017 年度") is not None
+
+
+def test_the_binary_pattern_finds_what_the_text_pattern_finds():
+    texts = ["ab 2017年", "ab\u30002017年", "ab2017年", "xab 2017年", "ab 2017 年",
+             "依申请\u2003公开", "依申请\n公开", "依申请\x85公开", "AB 2017年"]
+    for literal in ("ab 2017年", "依申请公开", "2017年"):
+        units = literal_units(literal)
+        text, binary = unit_pattern(units), unit_pattern(units, binary=True)
+        assert [bool(text.search(t)) for t in texts] == [
+            bool(binary.search(t.lower().encode("utf-8"))) for t in texts]

@@ -1,0 +1,220 @@
+"""Columns: each Whoosh segment's postings, field lengths and texts as flat arrays on disk.
+
+Whoosh keeps postings in pickled, compressed blocks, read one Python call at a time (about
+0.4 µs a posting); a common word of a 10,000-report index has 280,000 of them. After each
+commit the indexer copies every new segment into one file beside it, ``<segment>.gxcol``,
+that a reader maps into memory and slices without decoding:
+
+* ``words``: per jieba word, the segment-local document numbers holding it and their term
+  frequencies (the weights Whoosh scores with);
+* ``grams``: per unit bigram, the document numbers;
+* ``length``: the ``words`` field length of each document, as Whoosh reports it (BM25);
+* ``text``: each section's heading, separator and text (``match.content``), lowercased, as
+  UTF-8, one ``\\n`` between documents, so a phrase is checked on it without unpickling
+  stored fields.
+
+The file is named like the segment's own files, so Whoosh deletes it with the segment when
+a merge replaces it. Layout: ``GXCOL1\\n``, the length of a JSON header (8 bytes, little
+endian), the header (document count; per array its dtype, offset and length), then the
+arrays, each aligned to 64 bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import mmap
+import os
+from array import array
+from bisect import bisect_left, bisect_right
+from itertools import accumulate
+from pathlib import Path
+
+import numpy as np
+from whoosh.codec.whoosh3 import W3LeafMatcher
+
+from gxsearch.errors import IndexMissing
+
+MAGIC = b"GXCOL1\n"
+EXT = ".gxcol"
+#: The analysed fields copied, and whether their term frequencies are kept.
+FIELDS = {"words": True, "grams": False}
+_ALIGN = 64
+
+
+def path_for(index_dir: Path, segment) -> Path:
+    """Where the columns of a Whoosh ``segment`` live in ``index_dir``."""
+    return Path(index_dir) / segment.make_filename(EXT)
+
+
+def content(fields: dict) -> str:
+    """The indexed text of a section (stored fields): heading, separator as published, text."""
+    heading, text = fields.get("heading") or "", fields.get("text") or ""
+    return f"{heading}{fields.get('sep', '')}{text}" if heading else text
+
+
+def _term_postings(m, weights: bool):
+    # The whoosh3 leaf matcher's decoded blocks, as in postings._blocks: (ids, weights or None).
+    ids, ws = array("i"), array("f")
+    if type(m) is not W3LeafMatcher:  # not the pinned codec: one posting a call
+        while m.is_active():
+            ids.append(m.id())
+            if weights:
+                ws.append(m.weight())
+            m.next()
+        return ids, ws
+    while m.is_active():
+        if m._data is None:
+            m._read_data()
+        data, n = m._data, m._blocklength
+        ids.extend(data[0] if m._byteids else accumulate(data[0]))
+        if weights:
+            w = data[1]
+            ws.extend([1.0 if w is None else w] * n if w is None or isinstance(w, float) else w)
+        m._next_block()
+    return ids, ws
+
+
+def derive(reader) -> dict[str, np.ndarray]:
+    """The arrays of one Whoosh segment ``reader`` (pure: reads, writes nothing)."""
+    out: dict[str, np.ndarray] = {}
+    for field, weights in FIELDS.items():
+        terms, offsets = [], array("q", [0])
+        ids, ws = array("i"), array("f")
+        for raw in reader.lexicon(field):
+            term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+            if "\n" in term:  # the analyzers never make one; the term list is \n-separated
+                raise ValueError(f"a {field} term holds a line break: {term!r}")
+            t_ids, t_ws = _term_postings(reader.postings(field, raw), weights)
+            terms.append(term)
+            ids.extend(t_ids)
+            ws.extend(t_ws)
+            offsets.append(len(ids))
+        out[f"{field}.terms"] = np.frombuffer("\n".join(terms).encode("utf-8"), np.uint8)
+        out[f"{field}.off"] = np.frombuffer(offsets, np.int64)
+        out[f"{field}.doc"] = np.frombuffer(ids, np.int32)
+        if weights:
+            out[f"{field}.tf"] = np.frombuffer(ws, np.float32)
+    n = reader.doc_count_all()
+    out["length"] = np.array([reader.doc_field_length(d, "words") or 0 for d in range(n)],
+                             np.int32)
+    texts, offsets = bytearray(), array("q", [0])
+    for d in range(n):
+        if not reader.is_deleted(d):
+            texts += content(reader.stored_fields(d)).lower().encode("utf-8")
+        texts += b"\n"
+        offsets.append(len(texts))
+    out["text"] = np.frombuffer(bytes(texts), np.uint8)
+    out["text.off"] = np.frombuffer(offsets, np.int64)
+    out["docs"] = np.array([n], np.int64)
+    return out
+
+
+def write(path: Path, arrays: dict[str, np.ndarray]) -> None:
+    """Write ``arrays`` to ``path`` atomically (a temporary file, then a rename)."""
+    header, offset = {}, 0
+    for name, a in arrays.items():
+        header[name] = [a.dtype.str, offset, int(a.size)]
+        offset += -(-a.nbytes // _ALIGN) * _ALIGN
+    head = json.dumps(header).encode("utf-8")
+    start = -(-(len(MAGIC) + 8 + len(head)) // _ALIGN) * _ALIGN
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "wb") as f:
+        f.write(MAGIC + len(head).to_bytes(8, "little") + head)
+        for name, a in arrays.items():
+            f.seek(start + header[name][1])
+            f.write(a.tobytes())
+        f.truncate(start + offset)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+class Columns:
+    """The columns of one segment, mapped read-only: slices cost nothing until read."""
+
+    def __init__(self, path: Path):
+        try:
+            with open(path, "rb") as f:
+                self._map = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError) as exc:
+            raise IndexMissing(f"the index lacks {Path(path).name} ({exc}); rebuild it with: "
+                               "gxsearch index --rebuild") from None
+        if self._map[:len(MAGIC)] != MAGIC:
+            raise IndexMissing(f"{path} is not a gxsearch columns file; rebuild the index")
+        size = int.from_bytes(self._map[len(MAGIC):len(MAGIC) + 8], "little")
+        head_end = len(MAGIC) + 8 + size
+        header = json.loads(self._map[len(MAGIC) + 8:head_end])
+        start = -(-head_end // _ALIGN) * _ALIGN
+        self.arrays = {name: np.frombuffer(self._map, np.dtype(dt), count, start + offset)
+                       for name, (dt, offset, count) in header.items()}
+        self.docs = int(self.arrays["docs"][0])
+        self.length = self.arrays["length"]
+        #: The texts as one buffer, and where each document's starts (``text_off[d]``).
+        self.text = self._map
+        self.text_base = start + header["text"][1]
+        self.text_off = self.arrays["text.off"]
+        self._blobs: dict[str, str] = {}
+        self._terms: dict[str, list[str]] = {}
+        self._term_starts: dict[str, list[int]] = {}
+        self._index: dict[str, dict[str, int]] = {}
+
+    def term_blob(self, field: str) -> str:
+        """The sorted terms of ``field``, one a line (to search them all at once)."""
+        if field not in self._blobs:
+            self._blobs[field] = self.arrays[f"{field}.terms"].tobytes().decode("utf-8")
+        return self._blobs[field]
+
+    def terms(self, field: str) -> list[str]:
+        """The sorted terms of ``field``."""
+        if field not in self._terms:
+            blob = self.term_blob(field)
+            self._terms[field] = blob.split("\n") if blob else []
+        return self._terms[field]
+
+    def term_at(self, field: str, position: int) -> int:
+        """The number of the term that holds character ``position`` of ``term_blob``."""
+        if field not in self._term_starts:
+            self._term_starts[field] = list(accumulate(
+                (len(t) + 1 for t in self.terms(field)[:-1]), initial=0))
+        return bisect_right(self._term_starts[field], position) - 1
+
+    def _lookup(self, field: str) -> dict[str, int]:
+        if field not in self._index:
+            self._index[field] = {t: i for i, t in enumerate(self.terms(field))}
+        return self._index[field]
+
+    def prepare(self) -> None:
+        """Read the term lists now rather than on the first query that needs them."""
+        for field in FIELDS:
+            self._lookup(field)
+
+    def span(self, field: str, term: str) -> tuple[int, int]:
+        """The postings of ``term`` as a slice ``[start, end)`` of ``field``'s arrays."""
+        i = self._lookup(field).get(term)
+        if i is None:
+            return 0, 0
+        off = self.arrays[f"{field}.off"]
+        return int(off[i]), int(off[i + 1])
+
+    def prefix(self, field: str, prefix: str) -> tuple[int, int]:
+        """Term numbers ``[lo, hi)`` of the terms starting with ``prefix`` (they are sorted)."""
+        terms = self.terms(field)
+        lo = bisect_left(terms, prefix)
+        return lo, bisect_left(terms, prefix + "\U0010ffff", lo)
+
+    def doc(self, field: str) -> np.ndarray:
+        return self.arrays[f"{field}.doc"]
+
+    def off(self, field: str) -> np.ndarray:
+        return self.arrays[f"{field}.off"]
+
+    def tf(self, field: str) -> np.ndarray:
+        return self.arrays[f"{field}.tf"]
+
+    def close(self) -> None:
+        """Unmap the file. Arrays are views of it: they must not be used afterwards."""
+        self.arrays, self.length, self.text_off = {}, None, None
+        try:
+            self._map.close()
+        except BufferError:  # a view is still alive somewhere: unmapped when it goes
+            pass
