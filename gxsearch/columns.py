@@ -11,7 +11,8 @@ that a reader maps into memory and slices without decoding:
 * ``length``: the ``words`` field length of each document, as Whoosh reports it (BM25);
 * ``text``: each section's heading, separator and text (``match.content``), lowercased, as
   UTF-8, one ``\\n`` between documents, so a phrase is checked on it without unpickling
-  stored fields.
+  stored fields; ``gaps``: whether a document's text holds whitespace other than line breaks
+  (where a phrase may be spaced out, so a plain substring search does not settle it).
 
 The file is named like the segment's own files, so Whoosh deletes it with the segment when
 a merge replaces it. Layout: ``GXCOL1\\n``, the length of a JSON header (8 bytes, little
@@ -24,6 +25,7 @@ from __future__ import annotations
 import json
 import mmap
 import os
+import re
 from array import array
 from bisect import bisect_left, bisect_right
 from itertools import accumulate
@@ -39,6 +41,7 @@ EXT = ".gxcol"
 #: The analysed fields copied, and whether their term frequencies are kept.
 FIELDS = {"words": True, "grams": False}
 _ALIGN = 64
+_GAP_RE = re.compile(r"[^\S\n]")
 
 
 def path_for(index_dir: Path, segment) -> Path:
@@ -97,14 +100,17 @@ def derive(reader) -> dict[str, np.ndarray]:
     n = reader.doc_count_all()
     out["length"] = np.array([reader.doc_field_length(d, "words") or 0 for d in range(n)],
                              np.int32)
-    texts, offsets = bytearray(), array("q", [0])
+    texts, offsets, gaps = bytearray(), array("q", [0]), bytearray(n)
     for d in range(n):
         if not reader.is_deleted(d):
-            texts += content(reader.stored_fields(d)).lower().encode("utf-8")
+            text = content(reader.stored_fields(d)).lower()
+            texts += text.encode("utf-8")
+            gaps[d] = _GAP_RE.search(text) is not None
         texts += b"\n"
         offsets.append(len(texts))
     out["text"] = np.frombuffer(bytes(texts), np.uint8)
     out["text.off"] = np.frombuffer(offsets, np.int64)
+    out["gaps"] = np.frombuffer(bytes(gaps), np.bool_)
     out["docs"] = np.array([n], np.int64)
     return out
 
@@ -153,6 +159,7 @@ class Columns:
         self.text = self._map
         self.text_base = start + header["text"][1]
         self.text_off = self.arrays["text.off"]
+        self.gaps = self.arrays["gaps"]
         self._blobs: dict[str, str] = {}
         self._terms: dict[str, list[str]] = {}
         self._term_starts: dict[str, list[int]] = {}
@@ -213,7 +220,7 @@ class Columns:
 
     def close(self) -> None:
         """Unmap the file. Arrays are views of it: they must not be used afterwards."""
-        self.arrays, self.length, self.text_off = {}, None, None
+        self.arrays, self.length, self.text_off, self.gaps = {}, None, None, None
         try:
             self._map.close()
         except BufferError:  # a view is still alive somewhere: unmapped when it goes

@@ -93,13 +93,25 @@ def _whoosh_ids(searcher, field: str, term) -> np.ndarray:
 
 
 class Facet:
-    """The values of a facet field and, for each, the live sections holding it."""
+    """The values of a facet field and, for each, the live sections holding it; counted
+    through a code per section (a field with one value a section) or a bit per value (a few
+    values a section: topics)."""
 
-    def __init__(self, values: list[str], ids: list[np.ndarray]):
-        self.values = values
+    def __init__(self, values: list[str], ids: list[np.ndarray], size: int):
+        self.values, self.size = values, size
         self.position = {v: i for i, v in enumerate(values)}
         self.doc = np.concatenate(ids) if ids else np.zeros(0, np.int32)
         self.start = np.cumsum([0] + [len(a) for a in ids])
+        self._sizes = np.diff(self.start)
+        self.codes = self.bits = None
+        if not len(self.doc) or np.bincount(self.doc).max() <= 1:
+            self.codes = np.full(size, -1, np.int32)
+            for i, a in enumerate(ids):
+                self.codes[a] = i
+        elif len(values) <= 64:
+            self.bits = np.zeros(size, np.uint64)
+            for i, a in enumerate(ids):
+                self.bits[a] |= np.uint64(1 << i)
 
     def ids(self, value: str) -> np.ndarray:
         """The sections holding ``value`` (none for an unknown value)."""
@@ -108,13 +120,23 @@ class Facet:
 
     def sizes(self) -> list[int]:
         """How many sections hold each value."""
-        return np.diff(self.start).tolist()
+        return self._sizes.tolist()
 
-    def counts(self, scope: np.ndarray) -> np.ndarray:
-        """For each value (in ``values`` order), how many sections of the mask ``scope``
-        hold it: one pass over every posting of the field."""
-        running = np.concatenate(([0], np.cumsum(scope[self.doc])))
-        return running[self.start[1:]] - running[self.start[:-1]]
+    def counts(self, ids: np.ndarray, outside: bool = False) -> np.ndarray:
+        """For each value (in ``values`` order), how many of the sections ``ids`` hold it;
+        with ``outside``, how many of the live sections that are *not* ``ids`` (a broad
+        scope is counted through its complement, the smaller set)."""
+        n = len(self.values)
+        if self.codes is not None:
+            counts = np.bincount(self.codes[ids] + 1, minlength=n + 1)[1:]
+        elif self.bits is not None:
+            bits = self.bits[ids]
+            counts = np.array([np.count_nonzero(bits & np.uint64(1 << i)) for i in range(n)],
+                              np.int64)
+        else:  # many values, several a section: one pass over every posting of the field
+            running = np.concatenate(([0], np.cumsum(to_mask(ids, self.size)[self.doc])))
+            counts = running[self.start[1:]] - running[self.start[:-1]]
+        return self._sizes - counts if outside else counts
 
 
 class Generation:
@@ -207,7 +229,7 @@ class Generation:
                       for v in self.searcher.reader().field_terms(field)]
             live = self.sections()
             ids = [_whoosh_ids(self.searcher, field, v) for v in values]
-            self._facets[field] = Facet(values, [a[live[a]] for a in ids])
+            self._facets[field] = Facet(values, [a[live[a]] for a in ids], self.size)
         return self._facets[field]
 
     def cached(self, key: tuple, compute=None) -> np.ndarray | None:

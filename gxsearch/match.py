@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 import numpy as np
 
@@ -26,14 +27,19 @@ Cache = Callable[..., np.ndarray | None]
 
 # Whitespace other than a line break, as Python's str.isspace() knows it, in UTF-8: the gap
 # allowed between two units of a literal in the lowercased UTF-8 texts of the columns.
-_GAP_CHARS = "".join(c for c in map(chr, range(0x3001)) if c.isspace() and c != "\n")
-_GAP_BYTES = b"(?:" + b"|".join(re.escape(c.encode("utf-8")) for c in _GAP_CHARS) + b")"
+_GAP_BYTES = (rb"(?:[\t\x0b\x0c\r\x1c-\x1f ]|\xc2[\x85\xa0]|\xe1\x9a\x80"
+              rb"|\xe2\x80[\x80-\x8a\xa8\xa9\xaf]|\xe2\x81\x9f|\xe3\x80\x80)")
 
 
 def unit_pattern(units: list[str], binary: bool = False) -> re.Pattern:
     """A regex for ``units`` adjacent up to spaces (not line breaks), whole latin/digit runs:
     where a section holds the literal's bigrams in a row (two latin/digit units are one run
     unless a space parts them). ``binary``: for lowercased UTF-8 text (the columns)."""
+    return _unit_pattern(tuple(units), binary)
+
+
+@lru_cache(maxsize=4096)
+def _unit_pattern(units: tuple[str, ...], binary: bool) -> re.Pattern:
     if binary:
         esc = [re.escape(u.lower().encode("utf-8")) for u in units]
         gap, some = _GAP_BYTES + b"*", _GAP_BYTES + b"+"
@@ -114,7 +120,7 @@ def substring_docs(post: Postings, text: str, sure: bool = True) -> np.ndarray:
         ids = post.ids("grams", g)
         rest = to_mask(ids[rest[ids]], post.size)
         left = int(np.count_nonzero(rest))
-    docs[post.check(np.flatnonzero(rest), unit_pattern(units, binary=True))] = True
+    docs[_check(post, np.flatnonzero(rest), units)] = True
     return docs
 
 
@@ -148,13 +154,23 @@ def _estimate(post: Postings, text: str, cache: Cache) -> tuple[float, int]:
     return sum(dfs) * _POSTING_COST, min(dfs)
 
 
+def _check(post: Postings, ids: np.ndarray, units: list[str]) -> np.ndarray:
+    # Those of ``ids`` whose text holds the literal ``units``. Without a latin/digit edge or
+    # two latin/digit units in a row (which need a space), the units joined are what the
+    # pattern finds in a text without spaces.
+    plain = not any(map(is_alnum_unit, (units[0], units[-1]))) and not any(
+        is_alnum_unit(a) and is_alnum_unit(b) for a, b in zip(units, units[1:], strict=False))
+    needle = "".join(units).lower().encode("utf-8") if plain else None
+    return post.check(ids, unit_pattern(units, binary=True), needle)
+
+
 def _checked(post: Postings, ids: np.ndarray, texts: list[str]) -> np.ndarray:
     # Those of ``ids`` whose text holds all of ``texts``; a text without units is found
     # nowhere, as ``substring_docs`` finds it.
     for units in map(literal_units, texts):
         if not units:
             return ids[:0]
-        ids = post.check(ids, unit_pattern(units, binary=True))
+        ids = _check(post, ids, units)
     return ids
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from itertools import repeat
 
 import numpy as np
 
@@ -111,30 +112,44 @@ class Postings:
             out[offset:offset + cols.docs] = cols.length
         return out
 
-    def check(self, ids: np.ndarray, pattern: re.Pattern) -> np.ndarray:
-        """Those of ``ids`` (sorted) whose lowercased text ``pattern`` (bytes) finds."""
-        keep: list[int] = []
+    def check(self, ids: np.ndarray, pattern: re.Pattern,
+              needle: bytes | None = None) -> np.ndarray:
+        """Those of ``ids`` (sorted) whose lowercased UTF-8 text ``pattern`` (bytes) finds.
+
+        ``needle``, if given, is what ``pattern`` finds in a text without spaces: the texts
+        are first searched for it as a plain substring (a C substring search, ~3x faster than
+        the regular expression), which settles a text without spaces either way and one with
+        spaces where it is found; the rest is searched with ``pattern``.
+        """
+        keep = []
         bounds = np.searchsorted(ids, self._starts[1:] + [self.size])
         lo = 0
         for (cols, offset), hi in zip(self.parts, bounds, strict=True):
             local, lo = ids[lo:hi] - offset, hi
-            if not len(local):
-                continue
-            buf, search = cols.text, pattern.search
-            starts = (cols.text_off[local] + cols.text_base).tolist()
-            ends = (cols.text_off[local + 1] + (cols.text_base - 1)).tolist()
-            keep += [offset + d for d, s, e in zip(local.tolist(), starts, ends, strict=True)
-                     if search(buf, s, e)]
-        return np.array(keep, np.int32)
+            if needle is not None and len(local):
+                found = np.fromiter(map((-1).__lt__, map(cols.text.find, repeat(needle),
+                                                         *_spans(cols, local))), bool, len(local))
+                keep.append(local[found] + offset)
+                local = local[~found & cols.gaps[local]]
+            if len(local):
+                found = map(bool, map(pattern.search, repeat(cols.text), *_spans(cols, local)))
+                keep.append(local[np.fromiter(found, bool, len(local))] + offset)
+        return np.sort(np.concatenate(keep)).astype(np.int32) if keep else _EMPTY
 
     def text(self, d: int) -> str:
-        """The lowercased indexed text of document ``d``."""
+        """The lowercased indexed text of document ``d`` (as the columns hold it)."""
         i = bisect_right(self._starts, d) - 1
         cols, offset = self.parts[i]
         off = cols.text_off
         start, end = cols.text_base + int(off[d - offset]), cols.text_base + int(
             off[d - offset + 1]) - 1
         return cols.text[start:end].decode("utf-8")
+
+
+def _spans(cols: Columns, local: np.ndarray) -> tuple[list[int], list[int]]:
+    # Where the texts of ``local`` documents start and end in ``cols.text`` (the map).
+    return ((cols.text_off[local] + cols.text_base).tolist(),
+            (cols.text_off[local + 1] + (cols.text_base - 1)).tolist())
 
 
 def bm25_norms(lengths: np.ndarray, average: float) -> np.ndarray:

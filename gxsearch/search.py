@@ -140,14 +140,21 @@ def _evaluate(index: Generation, text: str, parsed: ParsedQuery, filters: dict, 
     total = int(np.count_nonzero(final))
     ranked = _rank(index, parsed, final, total if need is None else
                    min(total, max(need, _WINDOW)), sort)
-    counts, extras = {}, {}
+    counts, extras, scopes = {}, {}, {}
+    live = int(np.count_nonzero(index.sections()))
     for field in FACET_FIELDS:
         # Drill-down: a facet counts within the other facets' filters, not its own.
-        scope = base
-        for other, docs in selected.items():
-            if other != field and docs is not None:
-                scope = scope & docs
-        counts[field] = index.facet(field).counts(scope).astype(np.int32)
+        others = tuple(f for f, docs in selected.items() if f != field and docs is not None)
+        if others not in scopes:
+            scope = base
+            for other in others:
+                scope = scope & selected[other]
+            # A broad scope (a common word) is counted through its complement, the smaller.
+            outside = np.count_nonzero(scope) * 2 > live
+            scopes[others] = (scope, np.flatnonzero(index.sections() & ~scope if outside
+                                                    else scope), outside)
+        scope, ids, outside = scopes[others]
+        counts[field] = index.facet(field).counts(ids, outside).astype(np.int32)
         if any(v not in index.facet(field).position for v in filters[field]):
             extras[field] = int(np.count_nonzero(scope & selected[field]))
     return _Result(text, total, ranked[:_WINDOW], counts, extras), ranked
@@ -156,18 +163,18 @@ def _evaluate(index: Generation, text: str, parsed: ParsedQuery, filters: dict, 
 def _facet_rows(index: Generation, result: _Result, filters: dict) -> dict[str, list[dict]]:
     out = {}
     for field in FACET_FIELDS:
-        chosen = set(filters[field])
-        rows = [{"value": value, "count": n, "selected": value in chosen}
-                for value, n in zip(index.facet(field).values, result.counts[field].tolist(),
-                                    strict=True)
-                if n or value in chosen]
-        if field == "year":
-            rows.sort(key=lambda r: r["value"], reverse=True)
-        else:
-            rows.sort(key=lambda r: (-r["count"], r["value"]))
-        known = {r["value"] for r in rows}
+        chosen, facet, counts = set(filters[field]), index.facet(field), result.counts[field]
+        shown = (counts > 0)
+        shown[[facet.position[v] for v in chosen if v in facet.position]] = True
+        order = np.flatnonzero(shown)
+        # Values are in sorted order: years newest first, others by count, then by value.
+        order = order[::-1] if field == "year" else order[np.argsort(-counts[order],
+                                                                      kind="stable")]
+        values = facet.values
+        rows = [{"value": values[i], "count": n, "selected": values[i] in chosen}
+                for i, n in zip(order.tolist(), counts[order].tolist(), strict=True)]
         rows += [{"value": v, "count": result.extras[field], "selected": True}
-                 for v in filters[field] if v not in known]
+                 for v in filters[field] if v not in facet.position]
         out[field] = rows
     return out
 

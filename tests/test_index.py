@@ -206,3 +206,23 @@ def test_an_update_that_changes_nothing_writes_no_generation(tmp_path):
     again = index_paths([str(SEEDS)], tmp_path / "index")
     assert again["generation"] == first["generation"] and again["unchanged"] == 5
     assert [p.name for p in (tmp_path / "index").glob("gen-*")] == ["gen-000001"]
+
+
+def test_a_facet_counts_its_values_however_it_is_held():
+    from gxsearch.index import Facet
+
+    size = 8
+    ids = {"district": [np.array([0, 3]), np.array([1, 2, 5])],  # one value a section: codes
+           "topic": [np.array([0, 1, 2]), np.array([2, 5, 7])]}  # several: a bit per value
+    many = [np.array([d, (d + 1) % size]) for d in range(65)]  # more than 64 values: postings
+    live = np.array([0, 1, 2, 3, 5, 7])
+    for name, arrays in [*ids.items(), ("many", [a % size for a in many])]:
+        facet = Facet([f"v{i}" for i in range(len(arrays))], arrays, size)
+        assert (facet.codes is not None, facet.bits is not None) == {
+            "district": (True, False), "topic": (False, True), "many": (False, False)}[name]
+        for scope in (np.array([0, 2, 5]), np.array([], np.int64), live):
+            expected = [len(set(a.tolist()) & set(scope.tolist())) for a in arrays]
+            assert facet.counts(scope).tolist() == expected
+            if name != "many":  # counting the complement needs values held by live sections
+                outside = np.setdiff1d(live, scope)
+                assert facet.counts(outside, outside=True).tolist() == expected

@@ -50,7 +50,7 @@ def test_a_literal_inside_a_longer_jieba_word_is_a_sure_match(seed_index, monkey
     assert np.flatnonzero(gen.postings.containing("words", "府信息公")).tolist() == sure
     checked, check = [], type(gen.postings).check
     monkeypatch.setattr(type(gen.postings), "check",
-                        lambda self, ids, p: checked.extend(ids.tolist()) or check(self, ids, p))
+                        lambda self, ids, *a: checked.extend(ids.tolist()) or check(self, ids, *a))
     assert _found(gen, substring_docs(gen.postings, "府信息公")) == brute_force(gen, "府信息公")
     assert checked and not set(checked) & set(sure)
 
@@ -129,11 +129,38 @@ def test_two_latin_digit_units_are_one_run_unless_a_space_parts_them():
     assert unit_pattern(literal_units("2017年度")).search("截至2017 年度") is not None
 
 
+def test_a_phrase_spaced_out_in_the_text_is_found_and_checked(tmp_path):
+    from gxsearch.indexer import index_paths
+    from gxsearch.search import open_index
+
+    (tmp_path / "in").mkdir()
+    texts = {"a.txt": "本机关依申请公开3件,ab 2017年度报告。", "b.txt": "本机关依申请 公开,ab2017年度报告。",
+             "c.txt": "依申请公开 ab\u20032017 年度报告", "d.txt": "依申请\n公开, ab\n2017年度"}
+    for name, text in texts.items():
+        (tmp_path / "in" / name).write_text(f"一、概述\n{text}\n", encoding="utf-8")
+    index_paths([str(tmp_path / "in")], tmp_path / "index")
+    with open_index(tmp_path / "index") as ix, ix.current().lock:
+        gen = ix.current()
+
+        def names(literal):
+            return [gen.searcher.stored_fields(d)["source"].rsplit("/", 1)[-1]
+                    for d in _found(gen, substring_docs(gen.postings, literal))]
+        assert [gen.postings.text(d) for d in _sections(gen)] == [
+            "一、概述\n本机关依申请公开3件,ab 2017年度报告。", "一、概述\n本机关依申请公开,ab2017年度报告。",
+            "一、概述\n依申请公开ab\u20032017年度报告", "一、概述\n依申请\n公开, ab\n2017年度"]
+        assert names("依申请公开") == ["a.txt", "b.txt", "c.txt"]  # not across a line break
+        assert names("ab 2017年度") == ["a.txt", "c.txt"]  # ab2017 is one run
+        assert names("2017年度报告") == ["a.txt", "c.txt"]  # not inside ab2017
+        assert names("公开ab") == ["c.txt"] and names("公开,ab") == ["d.txt"]  # not ab2017
+
+
 def test_the_binary_pattern_finds_what_the_text_pattern_finds():
-    texts = ["ab 2017年", "ab\u30002017年", "ab2017年", "xab 2017年", "ab 2017 年",
-             "依申请\u2003公开", "依申请\n公开", "依申请\x85公开", "AB 2017年"]
+    spaces = [c for c in map(chr, range(0x3001)) if c.isspace()]
+    texts = ["ab 2017年", "ab2017年", "xab 2017年", "ab 2017 年", "AB 2017年", "依申请公开"]
+    texts += [f"ab{c}2017年" for c in spaces] + [f"依申请{c}公开" for c in spaces]
     for literal in ("ab 2017年", "依申请公开", "2017年"):
         units = literal_units(literal)
         text, binary = unit_pattern(units), unit_pattern(units, binary=True)
-        assert [bool(text.search(t)) for t in texts] == [
-            bool(binary.search(t.lower().encode("utf-8"))) for t in texts]
+        found = [bool(text.search(t)) for t in texts]
+        assert found == [bool(binary.search(t.lower().encode("utf-8"))) for t in texts]
+        assert any(found) and not all(found)
