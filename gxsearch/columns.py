@@ -55,8 +55,10 @@ def content(fields: dict) -> str:
     return f"{heading}{fields.get('sep', '')}{text}" if heading else text
 
 
-def _term_postings(m, weights: bool):
-    # The whoosh3 leaf matcher's decoded blocks, as in postings._blocks: (ids, weights or None).
+def read_postings(m, weights: bool) -> tuple[array, array]:
+    """``(ids, weights)`` of a Whoosh matcher, segment-local: the whoosh3 leaf matcher's
+    decoded blocks whole (its private block API; ids delta-decoded in C), any other matcher
+    one posting a call. Weights only when asked."""
     ids, ws = array("i"), array("f")
     if type(m) is not W3LeafMatcher:  # not the pinned codec: one posting a call
         while m.is_active():
@@ -87,7 +89,7 @@ def derive(reader) -> dict[str, np.ndarray]:
             term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
             if "\n" in term:  # the analyzers never make one; the term list is \n-separated
                 raise ValueError(f"a {field} term holds a line break: {term!r}")
-            t_ids, t_ws = _term_postings(reader.postings(field, raw), weights)
+            t_ids, t_ws = read_postings(reader.postings(field, raw), weights)
             terms.append(term)
             ids.extend(t_ids)
             ws.extend(t_ws)

@@ -87,7 +87,7 @@ def _whoosh_ids(searcher, field: str, term) -> np.ndarray:
     for sub, offset in searcher.leaf_searchers():
         reader = sub.reader()
         if (field, term) in reader:
-            ids, _ = columns._term_postings(reader.postings(field, term), False)
+            ids, _ = columns.read_postings(reader.postings(field, term), False)
             pieces.append(np.frombuffer(ids, np.int32) + offset)
     return np.concatenate(pieces) if pieces else np.zeros(0, np.int32)
 

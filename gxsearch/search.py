@@ -2,10 +2,11 @@
 
 ``search()`` parses the query (``query.py``), finds the matching sections as a mask by
 document number (``match.py``, complete and exact for phrases), applies the facet filters
-and counts the facets with drill-down semantics (one pass over a field's postings each),
-ranks by BM25 on the jieba words (``postings.py``), and highlights only the hits on the page
-(``highlight.py``). The open index (``index.py``) remembers match sets and results, so a
-repeated query or its next page costs little.
+and counts the facets with drill-down semantics (a value code or bit per section, over the
+hits or, for a broad query, their complement), ranks by BM25 on the jieba words
+(``postings.py``), and highlights only the hits on the page (``highlight.py``). The open
+index (``index.py``) remembers match sets and results, so a repeated query or its next page
+costs little.
 """
 
 from __future__ import annotations

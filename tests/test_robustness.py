@@ -5,7 +5,8 @@
 * fuzzed queries and filter arguments: never an exception other than BadQuery, which always
   carries a message; over HTTP never a 500 and never a traceback;
 * an indexer SIGKILLed at random moments leaves the previous index answering exactly as
-  before, its stale lock is cleared and reported, and the next rebuild cleans up.
+  before, its stale lock is cleared and reported, and the next rebuild cleans up; an update
+  killed at a random moment leaves the index as before it or as after it, nothing between.
 """
 
 import os
@@ -319,11 +320,12 @@ def _answers(index_dir) -> list[list[tuple]]:
         ix.close()
 
 
-def _indexer(src: Path, ix_dir: Path, *extra: str) -> subprocess.Popen:
+def _indexer(src: Path, ix_dir: Path, *extra: str, rebuild: bool = True) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    dirs = [str(p) for p in (src / "seeds", src / "pingtan", src / "new") if p.is_dir()]
     return subprocess.Popen(
-        [sys.executable, "-m", "gxsearch", "index", str(src / "seeds"), str(src / "pingtan"),
-         "--index-dir", str(ix_dir), "--rebuild", *extra],
+        [sys.executable, "-m", "gxsearch", "index", *dirs, "--index-dir", str(ix_dir),
+         *(["--rebuild"] if rebuild else []), *extra],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -394,3 +396,58 @@ def test_a_unicode_digit_per_page_is_not_a_500(client):
     # str.isdigit() accepts "²", which int() rejects: once a 500.
     resp = client.get("/api/search", query_string={"q": "依申请公开", "per_page": "²"})
     assert resp.status_code in (200, 400)
+
+
+def _index_run(src: Path, ix_dir: Path, rebuild: bool) -> int:
+    proc = _indexer(src, ix_dir, rebuild=rebuild)
+    proc.communicate(timeout=120)
+    return proc.returncode
+
+
+def test_sigkill_during_an_update_leaves_the_previous_index_answering(tmp_path):
+    if not CORPUS.is_dir():
+        pytest.skip(f"real corpus not found at {CORPUS}")
+    src = tmp_path / "src"
+    shutil.copytree(SEEDS, src / "seeds")
+    shutil.copytree(CORPUS, src / "pingtan")
+    (src / "new").mkdir()
+    ix_dir = tmp_path / "index"
+    assert _index_run(src, ix_dir, rebuild=True) == 0
+    new = src / "new" / "r.txt"
+    report = "某区2021年政府信息公开工作年度报告\n一、总体情况\n本年度开展政务公开晨曦行动。\n"
+    def found():  # the hits, whatever their order (scores count deleted sections, as Whoosh's)
+        return [sorted(hits) for hits in _answers(ix_dir)]
+
+    without = found()
+    new.write_text(report, encoding="utf-8")
+    assert _index_run(src, ix_dir, rebuild=False) == 0
+    with_new = found()
+    # How long the update that drops the report takes here, so the kills span it.
+    new.unlink()
+    t0 = time.monotonic()
+    assert _index_run(src, ix_dir, rebuild=False) == 0
+    span = time.monotonic() - t0
+    new.write_text(report, encoding="utf-8")
+    assert _index_run(src, ix_dir, rebuild=False) == 0 and found() == with_new
+    assert with_new != without  # the report adds hits ("公开 -收费")
+    rng = random.Random(20261201)
+    before_swap = 0
+    for _ in range(15):
+        # The report is in the index: an update that drops it, killed at a random moment,
+        # leaves the index as it was before the update or as it is after, nothing between.
+        new.unlink()
+        proc = _indexer(src, ix_dir, rebuild=False)
+        time.sleep(rng.uniform(0.05, span * 0.9))
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate(timeout=30)
+        state = found()
+        assert state in (with_new, without)
+        before_swap += state == with_new
+        assert _index_run(src, ix_dir, rebuild=False) == 0 and found() == without
+        new.write_text(report, encoding="utf-8")
+        assert _index_run(src, ix_dir, rebuild=False) == 0 and found() == with_new
+    print(f"update run {span:.1f} s; 15 kills, {before_swap} before the swap")
+    assert before_swap >= 6, before_swap
+    gens = sorted(p.name for p in ix_dir.iterdir() if p.name.startswith("gen-"))
+    assert len(gens) <= 2 and (ix_dir / "CURRENT").read_text().strip() == gens[-1], gens
+    assert not list(ix_dir.glob("gen-*/*.tmp"))
