@@ -2,7 +2,7 @@
 
     python bench/load.py --url http://127.0.0.1:8000 --clients 16 --seconds 20 [--queries FILE]
         [--max-requests N] [--reindex "gxsearch index DIR --rebuild --index-dir X"
-         --new-phrase PHRASE]
+         --new-phrase PHRASE] [--server-pid PID]
 
 Each client thread sends ``GET /api/search?q=…`` (queries taken round-robin from FILE, one a
 line, or a built-in set) until the time or the request budget runs out, and the run reports
@@ -13,7 +13,8 @@ before the command starts, all the while it runs, and ``--seconds``/2 after it h
 after the rebuild the script asks the server for ``--new-phrase`` — a phrase only the new
 index holds — every half second until it is found (a server that warms the new index first
 switches a while after the rebuild), and eight times more at the end, and reports when it
-was found, without a restart. Only the standard library is used.
+was found, without a restart. ``--server-pid`` adds the server's memory at the end (RSS,
+USS, PSS of it and its children; needs psutil). Otherwise only the standard library is used.
 """
 
 from __future__ import annotations
@@ -196,6 +197,8 @@ def run(args: argparse.Namespace) -> dict:
     result = {"url": base, "clients": args.clients, "seconds": round(wall, 2),
               **figures(load.latencies, wall),
               "errors": sum(load.errors.values()), "error_kinds": load.errors}
+    if args.server_pid:
+        result["memory"] = memory(args.server_pid)
     if reindex is not None:
         result["reindex"] = reindex
         phases = {"before": (t0, r0), "during": (r0, r1), "after": (r1, float("inf"))}
@@ -220,6 +223,10 @@ def markdown(result: dict) -> str:
             ("requests", result["requests"]), ("requests/s", result["rps"]),
             ("p50 latency (ms)", result["p50_ms"]), ("p99 latency (ms)", result["p99_ms"]),
             ("errors", result["errors"])]
+    if "memory" in result:
+        m = result["memory"]
+        rows.append((f"server memory at the end, {m['processes']} processes: RSS / USS / PSS MB",
+                     f"{m['rss_mb']} / {m['uss_mb']} / {m['pss_mb']}"))
     if "reindex" in result:
         r = result["reindex"]
         rows += [("rebuild exit / seconds", f"{r.get('exit')} / {r.get('seconds')}"),
@@ -232,6 +239,20 @@ def markdown(result: dict) -> str:
                          f" / {ph['p99_ms']}"))
     return "\n".join(["| measure | value |", "| --- | --- |",
                       *(f"| {k} | {v} |" for k, v in rows)])
+
+
+def memory(pid: int) -> dict:
+    """Memory of a server process and its children at the end of the run, MB: resident,
+    unique (USS: what stopping it would free) and proportional (PSS: pages shared with others
+    split between them; the columns' mapped pages are shared by the workers)."""
+    import psutil  # the bench extra; only for --server-pid
+
+    root = psutil.Process(pid)
+    procs = [root, *root.children(recursive=True)]
+    infos = [p.memory_full_info() for p in procs]
+    return {"processes": len(procs),
+            **{f"{k}_mb": round(sum(getattr(m, k) for m in infos) / 2**20, 1)
+               for k in ("rss", "uss", "pss")}}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -250,6 +271,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--new-phrase", help="a phrase only the rebuilt index holds")
     ap.add_argument("--reindex-timeout", type=float, default=4 * 3600.0,
                     help="seconds before the rebuild is killed (default 4 hours)")
+    ap.add_argument("--server-pid", type=int,
+                    help="report the memory of this server process and its children at the end")
     args = ap.parse_args(argv)
     if not 1 <= args.clients <= 256 or not 0 < args.seconds <= 600 or args.max_requests < 1:
         ap.error("--clients must be 1-256, --seconds 0-600, --max-requests at least 1")
