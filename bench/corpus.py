@@ -88,7 +88,9 @@ SPLIT_RE = re.compile(
 )
 YEAR_RE = re.compile(r"(?:19|20)\d\d(?=年)")
 HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
-FURNITURE_WORDS = ("当前位置", "浏览次数", "发布时间", "字号", "打印", "首页", "来源：", "附件下载")
+# Page furniture (clean.py drops lines holding it), never a body sentence of the pool.
+FURNITURE_WORDS = ("当前位置", "浏览次数", "发布时间", "字号", "打印", "首页", "来源：", "附件下载",
+                   "责编", "责任编辑")
 
 
 def _source_texts() -> list[str]:
