@@ -90,7 +90,7 @@ YEAR_RE = re.compile(r"(?:19|20)\d\d(?=年)")
 HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
 # Page furniture (clean.py drops lines holding it), never a body sentence of the pool.
 FURNITURE_WORDS = ("当前位置", "浏览次数", "发布时间", "字号", "打印", "首页", "来源：", "附件下载",
-                   "责编", "责任编辑")
+                   "责编", "责任编辑", "点击", "阅读次数", "访问次数")
 
 
 def _source_texts() -> list[str]:

@@ -9,6 +9,7 @@ PDF put around the report (breadcrumbs, share bars, counters, page numbers) and 
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import unicodedata
 from collections import Counter
@@ -48,26 +49,71 @@ def _converter():
 
 
 @functools.cache
-def _traditional_only() -> frozenset[str]:
-    """Characters OpenCC maps to something else and never produces: surely traditional."""
+def _ts_characters() -> dict[str, list[str]]:
+    """OpenCC's character table: traditional character → its simplified forms."""
     import opencc
 
     path = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
-    keys: set[str] = set()
-    outputs: set[str] = set()
+    table = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         key, _, values = line.partition("\t")
-        keys.add(key)
-        outputs.update(values.split())
-    return frozenset(k for k in keys - outputs if len(k) == 1)
+        if len(key) == 1 and values.split():
+            table[key] = values.split()
+    return table
+
+
+@functools.cache
+def _traditional_only() -> frozenset[str]:
+    """Characters OpenCC maps to something else and never produces: surely traditional."""
+    table = _ts_characters()
+    outputs = {v for values in table.values() for v in values}
+    return frozenset(k for k in table if k not in outputs)
+
+
+@functools.cache
+def _common_forms() -> dict[str, list[str]]:
+    # Forms outside the Basic Multilingual Plane (開 → 𫔭) are for rare proper nouns.
+    return {k: forms for k, values in _ts_characters().items()
+            if (forms := [v for v in values if len(v) == 1 and ord(v) < 0x10000])}
+
+
+def fold_width(text: str) -> str:
+    """Fold width and strip pinyin annotations after Han characters (``fold`` less the
+    conversion to simplified)."""
+    text = text.translate(_WIDTH_TABLE)
+    if "(" in text:
+        text = _PINYIN.sub(_drop_pinyin, text)
+    return text
+
+
+def spellings(text: str, limit: int = 8) -> list[str]:
+    """``fold(text)`` first, then the other simplified spellings a traditional ``text`` may
+    have in a folded document, at most ``limit`` in all.
+
+    OpenCC converts by phrase: 答覆 becomes 答复, 覆蓋 becomes 覆盖. A query that is part
+    of a phrase (覆內容, from 答覆內容) is converted alone, so where a character has several
+    simplified forms (覆: 覆 or 复) each is a spelling. A text without traditional
+    characters has one spelling.
+    """
+    main = fold(text)
+    if _traditional_only().isdisjoint(text):
+        return [main]
+    table = _common_forms()
+    width = fold_width(text)
+    forms = itertools.product(*(table.get(c, [c]) for c in width))
+    out = [main]
+    for form in itertools.islice(forms, 64):
+        if len(out) >= limit:
+            break
+        if (joined := "".join(form)) not in out:
+            out.append(joined)
+    return out
 
 
 def fold(text: str) -> str:
     """Fold width, strip pinyin annotations after Han characters, convert traditional to
     simplified (only lines that contain traditional characters: OpenCC is slow)."""
-    text = text.translate(_WIDTH_TABLE)
-    if "(" in text:
-        text = _PINYIN.sub(_drop_pinyin, text)
+    text = fold_width(text)
     traditional = _traditional_only()
     if traditional.isdisjoint(text):
         return text

@@ -23,9 +23,10 @@ def terms_for(parsed: ParsedQuery) -> list[str]:
     """The strings to mark for ``parsed``: each literal, and the jieba words of unquoted ones."""
     terms: list[str] = []
     for lit in parsed.literals:
-        terms.append(lit.text)
-        if not lit.phrase:
-            terms += segment(lit.text)
+        for text in lit.spellings:
+            terms.append(text)
+            if not lit.phrase:
+                terms += segment(text)
     unique = {t.lower(): t for t in terms if t.strip()}
     return sorted(unique.values(), key=len, reverse=True)
 

@@ -20,7 +20,7 @@ import numpy as np
 from gxsearch.analysis import is_alnum_unit, join_units, literal_units, segment
 from gxsearch.columns import content  # noqa: F401  (the indexed text, as the tests rebuild it)
 from gxsearch.postings import Postings, to_mask
-from gxsearch.query import Literal, ParsedQuery
+from gxsearch.query import ParsedQuery
 
 # cache(key, compute) → the mask under key, computed if not held; cache(key) → it or None.
 Cache = Callable[..., np.ndarray | None]
@@ -124,11 +124,11 @@ def substring_docs(post: Postings, text: str, sure: bool = True) -> np.ndarray:
     return docs
 
 
-def _parts(lit: Literal) -> list[str]:
-    # What a literal requires, each anywhere in the section: the phrase if quoted, else each
-    # of its jieba words (one word: the literal itself, as typed).
-    parts = [] if lit.phrase else segment(lit.text)
-    return [lit.text] if len(parts) <= 1 else parts
+def _parts(text: str, phrase: bool) -> list[str]:
+    # What a literal (one spelling) requires, each anywhere in the section: the phrase if
+    # quoted, else each of its jieba words (one word: the literal itself, as typed).
+    parts = [] if phrase else segment(text)
+    return [text] if len(parts) <= 1 else parts
 
 
 def _sub(post: Postings, text: str, sections: np.ndarray, cache: Cache) -> np.ndarray:
@@ -187,7 +187,7 @@ def match(post: Postings, parsed: ParsedQuery, sections: np.ndarray,
     # Each requirement: alternatives (a group's ORed literals), each an AND of texts.
     reqs = []
     for group in parsed.groups:
-        alts = [_parts(lit) for lit in group]
+        alts = [_parts(s, lit.phrase) for lit in group for s in lit.spellings]
         reqs += [[[p]] for p in alts[0]] if len(alts) == 1 else [alts]
 
     def estimate(alts):
@@ -216,8 +216,7 @@ def match(post: Postings, parsed: ParsedQuery, sections: np.ndarray,
     if docs is None:
         docs = sections.copy()
     drop = []
-    for lit in parsed.negs:
-        parts = _parts(lit)
+    for parts in (_parts(s, lit.phrase) for lit in parsed.negs for s in lit.spellings):
         if later or np.count_nonzero(docs) * _VERIFY_COST < estimate([parts])[0]:
             drop.append(parts)
         else:

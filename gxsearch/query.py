@@ -7,7 +7,9 @@
 * ``-word`` or ``NOT word`` excludes;
 * ``district:X``, ``province:X``, ``topic:X``, ``year:2017``, ``year:2016-2018`` filter
   (a value may be quoted);
-* traditional characters and full-width forms are folded like the documents.
+* traditional characters and full-width forms are folded like the documents; a traditional
+  literal whose characters have several simplified forms is looked for in each spelling
+  (``覆內容`` as 覆内容 or 复内容, since a document's 答覆內容 became 答复内容).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from gxsearch.clean import fold
+from gxsearch.clean import fold, fold_width, spellings
 from gxsearch.errors import BadQuery
 
 MAX_QUERY_CHARS = 1000
@@ -30,10 +32,18 @@ _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 @dataclass(frozen=True)
 class Literal:
-    """One thing to find: ``text`` (folded); ``phrase`` when it was quoted."""
+    """One thing to find: ``text`` (folded); ``phrase`` when it was quoted; ``variants``:
+    other simplified spellings of a traditional literal (``clean.spellings``), any of which
+    is found as well."""
 
     text: str
     phrase: bool = False
+    variants: tuple[str, ...] = ()
+
+    @property
+    def spellings(self) -> tuple[str, ...]:
+        """``text`` and its variants."""
+        return (self.text, *self.variants)
 
 
 @dataclass
@@ -64,8 +74,9 @@ def parse(query: str) -> ParsedQuery:
         raise BadQuery(f"检索式太长（{len(query)} 个字符），请不超过 {MAX_QUERY_CHARS} 个字符")
     if _CONTROL_RE.search(query):
         raise BadQuery("检索式含有控制字符，请删除后重试")
-    # Chinese quotation marks work like ASCII ones.
-    text = fold(query).replace("\u201c", '"').replace("\u201d", '"')
+    # Chinese quotation marks work like ASCII ones. Literals are converted to simplified one
+    # by one below, each with its spellings.
+    text = fold_width(query).replace("\u201c", '"').replace("\u201d", '"')
     parsed = ParsedQuery()
     pending_or = False
     pending_not = False
@@ -101,7 +112,7 @@ def parse(query: str) -> ParsedQuery:
             elif neg or pending_not or pending_or:
                 raise BadQuery(f"{fname}: 筛选条件不能与 OR、NOT 或 - 连用")
             else:
-                value = value.strip()
+                value = fold(value).strip()
                 if not value:
                     raise BadQuery(f"{fname}: 后面缺少取值，例如 year:2018")
                 if fname == "year":
@@ -110,7 +121,8 @@ def parse(query: str) -> ParsedQuery:
                 continue
         if phrase is None and word == "-":
             raise BadQuery("“-”后面要紧跟要排除的词，例如：公开 -收费")
-        lit = Literal(value.strip(), phrase is not None)
+        forms = spellings(value.strip())
+        lit = Literal(forms[0], phrase is not None, tuple(forms[1:]))
         if not lit.text or not re.search(r"\w", lit.text):
             if phrase is not None:
                 raise BadQuery("引号里没有可检索的文字")

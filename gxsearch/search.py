@@ -229,7 +229,8 @@ def _rank(index: Generation, parsed: ParsedQuery, final: np.ndarray, limit: int,
     words, sections without any of the words after those with; or newest year first."""
     if limit <= 0:
         return []
-    words = list(dict.fromkeys(w for lit in parsed.literals for w in segment(lit.text)))
+    words = list(dict.fromkeys(w for lit in parsed.literals for s in lit.spellings
+                               for w in segment(s)))
     ranked = []
     if words and sort == "relevance":
         # Only word terms here: ranking never re-runs the (expensive) phrase matching.

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from conftest import CORPUS
 
-from gxsearch.clean import clean, fold
+from gxsearch.clean import clean, fold, spellings
 from gxsearch.read import read_file
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -199,3 +199,15 @@ def test_clean_collapses_spaces(raw, expected):
 )
 def test_clean_drops_furniture_lines(furniture):
     assert clean(f"一、总体情况\n{furniture}\n2018年3月26日") == "一、总体情况\n2018年3月26日"
+
+
+def test_a_traditional_text_has_each_simplified_spelling_its_characters_allow():
+    # OpenCC converts by phrase: 答覆內容 (seed 001's 答复内容, in traditional) becomes
+    # 答复内容, but 覆內容 alone becomes 覆内容, since 覆 is also simplified (覆盖).
+    assert fold("答覆內容") == "答复内容" and fold("覆內容") == "覆内容"
+    assert spellings("覆內容") == ["覆内容", "复内容"]
+    assert spellings("答覆內容") == ["答复内容", "答覆内容"]
+    # One spelling: a simplified text, or characters with one simplified form each (開 has
+    # a rare second form outside the Basic Multilingual Plane, left out).
+    assert spellings("覆盖") == ["覆盖"] and spellings("依申請公開") == ["依申请公开"]
+    assert spellings("技術(shù)開發(fā)區(qū)") == ["技术开发区"]

@@ -77,6 +77,7 @@ PLANNED = [
     "平潭综合实验区市场监督管理局", "依申请公开 复议", "行政复议 OR 行政诉讼 公开",
     "政府信息公开 -收费", '"申请公开" 复议 -2018年', "和 公开", "2017年 金普新区",
     "政务公开 OR 政府信息公开 -年度报告 -复议", '"ab 2017年度" 公开', '依申请公开 -"2018 年"',
+    '"覆內容" 公开', '依申请公开 -"覆內容"',
 ]
 
 
@@ -92,10 +93,11 @@ def _brute(gen, query: str) -> list[int]:
     parsed = parse(query)
 
     def has(text, lit):
-        return all(re.search(("(?<![a-z0-9])" if p[0].isascii() and p[0].isalnum() else "")
-                             + re.escape(_squeeze(p))
-                             + ("(?![a-z0-9])" if p[-1].isascii() and p[-1].isalnum() else ""),
-                             text) for p in _parts(lit))
+        return any(all(re.search(("(?<![a-z0-9])" if p[0].isascii() and p[0].isalnum() else "")
+                                 + re.escape(_squeeze(p))
+                                 + ("(?![a-z0-9])" if p[-1].isascii() and p[-1].isalnum()
+                                    else ""), text) for p in _parts(s, lit.phrase))
+                   for s in lit.spellings)
 
     texts = {d: _squeeze(content(gen.searcher.stored_fields(d))) for d in _sections(gen)}
     return [d for d, text in texts.items()

@@ -34,6 +34,12 @@ def test_traditional_and_fullwidth_input_is_folded():
         groups=[[Literal("依申请公开")], [Literal("(一)")]])
 
 
+def test_a_traditional_literal_carries_its_other_spellings():
+    assert parse('"覆內容" -答覆內容 答覆 district:平潭縣') == ParsedQuery(
+        groups=[[Literal("覆内容", phrase=True, variants=("复内容",))], [Literal("答覆")]],
+        negs=[Literal("答复内容", variants=("答覆内容",))], filters={"district": ["平潭县"]})
+
+
 def test_unknown_prefix_is_searched_as_text():
     assert parse("http://www.pingtan.gov.cn").groups == [[Literal("http://www.pingtan.gov.cn")]]
 

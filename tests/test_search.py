@@ -44,6 +44,17 @@ def test_traditional_query_finds_exactly_the_same_sections(seed_index):
     assert _keys(_all(seed_index, "依申請公開")) == _keys(_all(seed_index, "依申请公开"))
 
 
+def test_part_of_a_traditional_phrase_finds_what_its_simplified_form_finds(seed_index):
+    # Seeds 001 and 002 say 答复内容; in traditional that is 答覆內容, and a reader who types
+    # the part 覆內容 gets OpenCC's 覆内容 for it (覆 alone is also simplified): both
+    # spellings are looked for, and the one found is marked.
+    expected = _keys(_all(seed_index, '"答复内容"'))
+    assert expected and _keys(_all(seed_index, '"答覆內容"')) == expected
+    result = _all(seed_index, '"覆內容"')
+    assert _keys(result) == expected
+    assert all("<mark>复内容</mark>" in h["snippet"] for h in result["hits"])
+
+
 def test_each_seed_has_its_district_province_and_year(seed_index):
     for rid, (district, province, year) in SEED_REPORTS.items():
         report = get_report(seed_index, rid)
