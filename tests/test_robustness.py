@@ -329,12 +329,17 @@ def _indexer(src: Path, ix_dir: Path, *extra: str, rebuild: bool = True) -> subp
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def test_sigkill_during_rebuild_leaves_the_previous_index_answering(tmp_path):
+@pytest.fixture
+def src(tmp_path) -> Path:
+    """A copy of the seeds and the Pingtan reports, for indexers to be killed over."""
     if not CORPUS.is_dir():
         pytest.skip(f"real corpus not found at {CORPUS}")
-    src = tmp_path / "src"
-    shutil.copytree(SEEDS, src / "seeds")
-    shutil.copytree(CORPUS, src / "pingtan")
+    shutil.copytree(SEEDS, tmp_path / "src" / "seeds")
+    shutil.copytree(CORPUS, tmp_path / "src" / "pingtan")
+    return tmp_path / "src"
+
+
+def test_sigkill_during_rebuild_leaves_the_previous_index_answering(tmp_path, src):
     ix_dir = tmp_path / "index"
     first = _indexer(src, ix_dir)
     out, err = first.communicate(timeout=120)
@@ -404,12 +409,7 @@ def _index_run(src: Path, ix_dir: Path, rebuild: bool) -> int:
     return proc.returncode
 
 
-def test_sigkill_during_an_update_leaves_the_previous_index_answering(tmp_path):
-    if not CORPUS.is_dir():
-        pytest.skip(f"real corpus not found at {CORPUS}")
-    src = tmp_path / "src"
-    shutil.copytree(SEEDS, src / "seeds")
-    shutil.copytree(CORPUS, src / "pingtan")
+def test_sigkill_during_an_update_leaves_the_previous_index_answering(tmp_path, src):
     (src / "new").mkdir()
     ix_dir = tmp_path / "index"
     assert _index_run(src, ix_dir, rebuild=True) == 0
