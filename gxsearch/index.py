@@ -20,8 +20,10 @@ import numpy as np
 from whoosh import index as whoosh_index
 
 from gxsearch import columns
+from gxsearch.errors import IndexMissing
 from gxsearch.indexer import current_generation, read_info
 from gxsearch.postings import Postings, bm25_norms, to_mask
+from gxsearch.schema import SCHEMA_VERSION
 
 log = logging.getLogger("gxsearch")
 
@@ -148,6 +150,11 @@ class Generation:
 
     def __init__(self, path: Path):
         self.path, self.info = path, read_info(path)
+        if self.info.get("schema") != SCHEMA_VERSION:
+            raise IndexMissing(
+                f"the index at {path.parent} was built by another version of gxsearch (schema "
+                f"{self.info.get('schema')}, this one reads {SCHEMA_VERSION}); rebuild it with: "
+                f"gxsearch index PATH… --index-dir {path.parent}")
         self.lock = threading.RLock()
         self.searcher = whoosh_index.open_dir(str(path)).searcher()
         parts = []

@@ -138,11 +138,8 @@ class Postings:
 
     def text(self, d: int) -> str:
         """The lowercased indexed text of document ``d`` (as the columns hold it)."""
-        i = bisect_right(self._starts, d) - 1
-        cols, offset = self.parts[i]
-        off = cols.text_off
-        start, end = cols.text_base + int(off[d - offset]), cols.text_base + int(
-            off[d - offset + 1]) - 1
+        cols, offset = self.parts[bisect_right(self._starts, d) - 1]
+        (start,), (end,) = _spans(cols, np.array([d - offset]))
         return cols.text[start:end].decode("utf-8")
 
 

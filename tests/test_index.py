@@ -226,3 +226,22 @@ def test_a_facet_counts_its_values_however_it_is_held():
             if name != "many":  # counting the complement needs values held by live sections
                 outside = np.setdiff1d(live, scope)
                 assert facet.counts(outside, outside=True).tolist() == expected
+
+
+def test_an_index_of_another_schema_is_refused_with_the_command_that_rebuilds_it(tmp_path):
+    import json
+
+    import pytest
+
+    from gxsearch.errors import IndexMissing
+    from gxsearch.indexer import current_generation
+
+    index_paths([str(SEEDS)], tmp_path / "index")
+    info = current_generation(tmp_path / "index") / "gxsearch.json"
+    info.write_text(json.dumps({**json.loads(info.read_text()), "schema": 4}))
+    with pytest.raises(IndexMissing, match=r"schema 4, this one reads 5\); rebuild it with: "
+                                           r"gxsearch index PATH… --index-dir "):
+        open_index(tmp_path / "index")
+    index_paths([str(SEEDS)], tmp_path / "index")  # the next run rebuilds it
+    with open_index(tmp_path / "index") as ix:
+        assert search(ix, "依申请公开")["total"] > 0
