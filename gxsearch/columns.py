@@ -202,7 +202,7 @@ class Columns:
         i = self._lookup(field).get(term)
         if i is None:
             return 0, 0
-        off = self.arrays[f"{field}.off"]
+        off = self.off(field)
         return int(off[i]), int(off[i + 1])
 
     def prefix(self, field: str, prefix: str) -> tuple[int, int]:

@@ -2,11 +2,11 @@
 
 A literal of one unit is the union of the bigrams it starts; of two units, one bigram's
 posting list; of more, the intersection of its bigrams' posting lists, each candidate then
-checked on the section's text (``Postings.check``: a regular expression over the text in
-the columns, about a microsecond a section). It is exact by construction: the check is the
-literal itself, units adjacent up to spaces, never across a line break. Sections where jieba
-made a word that contains the literal are sure matches and skip the check. Sets are
-combined as numpy masks: no Python loop over the hits.
+checked on the section's text in the columns (``Postings.check``: a substring search,
+about 0.4 µs a section, and a regular expression where the text has spaces). It is exact
+by construction: the check is the literal itself, units adjacent up to spaces, never across
+a line break. Sections where jieba made a word that contains the literal are sure matches
+and skip the check. Sets are combined as numpy masks: no Python loop over the hits.
 """
 
 from __future__ import annotations
