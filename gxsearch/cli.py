@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -75,7 +76,8 @@ def index_cmd(paths, index_dir, rebuild, procs):
         click.echo(f"cleared a stale lock left by pid {summary['stale_lock']}", err=True)
     click.echo(
         f"{summary['files']} files: {summary['analysed']} indexed, {summary['unchanged']} "
-        f"unchanged, {summary['removed']} removed, {len(summary['skipped'])} skipped; "
+        f"unchanged, {summary['moved']} moved, {summary['removed']} removed, "
+        f"{len(summary['skipped'])} skipped; "
         f"index holds {summary['reports']} reports, {summary['sections']} sections; "
         f"{summary['seconds']:.1f} s ({'rebuilt' if summary['rebuilt'] else 'updated'} "
         f"{summary['generation']})"
@@ -124,10 +126,26 @@ def search_cmd(query, index_dir, districts, years, topics, provinces, sort, limi
 
 @main.command("info")
 @index_dir_option
-def info_cmd(index_dir):
+@click.option("--check", is_flag=True,
+              help="Verify the whole index (exit 2 when any file of it is damaged).")
+def info_cmd(index_dir, check):
     """Show what the index holds."""
+    from gxsearch.index import check as check_index
     from gxsearch.search import index_info, open_index
 
+    if check:
+        try:
+            report = check_index(index_dir)
+        except GxError as exc:
+            _fail(str(exc))
+        for problem in report["problems"]:
+            click.echo(f"gxsearch: {problem}", err=True)
+        status = "damaged" if report["problems"] else "ok"
+        click.echo(f"check: {status} ({report['generation']}: {report['segments']} segments, "
+                   f"{report['documents']} documents verified)")
+        if report["problems"]:
+            sys.exit(2)
+        return
     try:
         with open_index(index_dir) as ix:
             info = index_info(ix)
@@ -149,10 +167,20 @@ def info_cmd(index_dir):
 @click.option("--warm-seconds", type=click.FloatRange(0, 3600), default=300, show_default=True,
               help="After a reindex, keep answering from the previous index while the new one "
                    "runs the recent queries again, for up to this long (0: switch at once).")
-def serve_cmd(index_dir, host, port, workers, warm_seconds):
+@click.option("--base-url", help="Where absolute links point, e.g. https://gx.example.org "
+                                 "(default: the bound address; never the Host header).")
+@click.option("--header-timeout", type=click.FloatRange(0.1, 3600), default=10,
+              show_default=True, help="Seconds a client has to send a request's headers.")
+@click.option("--shutdown-timeout", type=click.FloatRange(0, 3600), default=20,
+              show_default=True,
+              help="On SIGTERM or Ctrl-C, seconds given to the requests in flight.")
+def serve_cmd(index_dir, host, port, workers, warm_seconds, base_url, header_timeout,
+              shutdown_timeout):
     """Serve the search page (builds the index from seeds/ first if there is none)."""
     from gxsearch.indexer import current_generation, index_paths
 
+    if base_url and not re.match(r"^https?://[^/\s?#]+(/[^\s?#]*)?$", base_url):
+        _fail(f"--base-url must be an http(s) URL such as https://gx.example.org, not {base_url!r}")
     try:
         current_generation(index_dir)
     except IndexMissing:
@@ -166,9 +194,11 @@ def serve_cmd(index_dir, host, port, workers, warm_seconds):
             _fail(str(exc))
         click.echo(f"indexed {summary['reports']} reports, {summary['sections']} sections",
                    err=True)
-    from gxsearch.web import serve
+    from gxsearch.server import serve
 
     try:
-        serve(index_dir, host=host, port=port, workers=workers, warm_seconds=warm_seconds)
+        serve(index_dir, host=host, port=port, workers=workers, warm_seconds=warm_seconds,
+              base_url=base_url, header_timeout=header_timeout,
+              shutdown_timeout=shutdown_timeout)
     except OSError as exc:
         _fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")

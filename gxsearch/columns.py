@@ -22,6 +22,7 @@ arrays, each aligned to 64 bytes.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import mmap
 import os
@@ -34,7 +35,7 @@ from pathlib import Path
 import numpy as np
 from whoosh.codec.whoosh3 import W3LeafMatcher
 
-from gxsearch.errors import IndexMissing
+from gxsearch.errors import IndexDamaged
 
 MAGIC = b"GXCOL1\n"
 EXT = ".gxcol"
@@ -137,29 +138,111 @@ def write(path: Path, arrays: dict[str, np.ndarray]) -> None:
     os.replace(tmp, path)
 
 
+#: The arrays every columns file holds, with their dtypes.
+_ARRAYS = {
+    "words.terms": "|u1", "words.off": "<i8", "words.doc": "<i4", "words.tf": "<f4",
+    "grams.terms": "|u1", "grams.off": "<i8", "grams.doc": "<i4",
+    "length": "<i4", "text": "|u1", "text.off": "<i8", "gaps": "|b1", "docs": "<i8",
+}
+
+
+def damaged(path: Path, why: str) -> IndexDamaged:
+    """The error for a columns file at ``path`` that fails a check."""
+    return IndexDamaged(f"the index is damaged: {Path(path).name} {why}; rebuild it with: "
+                        f"gxsearch index PATH… --rebuild --index-dir {Path(path).parent.parent}")
+
+
+def _layout(path: Path, buf) -> tuple[dict[str, np.ndarray], int]:
+    """The arrays of a mapped columns file, after checking its header and that every array
+    lies inside the file; raises IndexDamaged."""
+    size = len(buf)
+    head_at = len(MAGIC) + 8
+    if size < head_at or buf[:len(MAGIC)] != MAGIC:
+        raise damaged(path, "is not a gxsearch columns file")
+    head_len = int.from_bytes(buf[len(MAGIC):head_at], "little")
+    if head_len > size - head_at:
+        raise damaged(path, f"is truncated (a {head_len}-byte header in {size} bytes)")
+    try:
+        header = json.loads(bytes(buf[head_at:head_at + head_len]))
+        layout = {name: (str(header[name][0]), int(header[name][1]), int(header[name][2]))
+                  for name in _ARRAYS}
+    except (ValueError, KeyError, TypeError, IndexError):
+        raise damaged(path, "has a broken header") from None
+    start = -(-(head_at + head_len) // _ALIGN) * _ALIGN
+    arrays = {}
+    for name, (dtype, offset, count) in layout.items():
+        if dtype != _ARRAYS[name]:
+            raise damaged(path, f"has {name} of type {dtype}, not {_ARRAYS[name]}")
+        end = start + offset + count * np.dtype(dtype).itemsize
+        if offset < 0 or count < 0 or end > size:
+            raise damaged(path, f"is truncated ({name} ends at byte {end} of {size})")
+        arrays[name] = np.frombuffer(buf, np.dtype(dtype), count, start + offset)
+    return arrays, start + layout["text"][1]
+
+
+def _offsets(path: Path, name: str, off: np.ndarray, entries: int, end: int) -> None:
+    if (len(off) != entries + 1 or (len(off) and (off[0] != 0 or off[-1] != end))
+            or np.any(off[1:] < off[:-1])):
+        raise damaged(path, f"has broken {name} offsets")
+
+
+def validate(path: Path, arrays: dict[str, np.ndarray], full: bool = False) -> int:
+    """Check the sizes and ranges of a file's arrays (``full``: also that each term's document
+    numbers are sorted); return its document count; raises IndexDamaged."""
+    docs = int(arrays["docs"][0]) if len(arrays["docs"]) == 1 else -1
+    if docs < 0 or docs >= 2**31:
+        raise damaged(path, "has a broken document count")
+    for name in ("length", "gaps"):
+        if len(arrays[name]) != docs:
+            raise damaged(path, f"has {len(arrays[name])} {name} values for {docs} documents")
+    _offsets(path, "text", arrays["text.off"], docs, len(arrays["text"]))
+    for field, weights in FIELDS.items():
+        blob = arrays[f"{field}.terms"]
+        terms = int(np.count_nonzero(blob == 10)) + 1 if len(blob) else 0
+        doc = arrays[f"{field}.doc"]
+        off = arrays[f"{field}.off"]
+        _offsets(path, field, off, terms, len(doc))
+        if weights and len(arrays[f"{field}.tf"]) != len(doc):
+            raise damaged(path, f"has {field} weights that do not match its postings")
+        # One pass: a negative number is a large one as unsigned.
+        if len(doc) and int(doc.view(np.uint32).max()) >= docs:
+            raise damaged(path, f"has {field} document numbers out of range (≥ {docs})")
+        if full and len(doc) > 1:
+            rising = np.diff(doc) > 0
+            starts = off[1:-1]
+            rising[starts[(starts > 0) & (starts < len(doc))] - 1] = True  # a new term's first
+            if not rising.all():
+                raise damaged(path, f"has {field} postings out of order")
+    return docs
+
+
 class Columns:
-    """The columns of one segment, mapped read-only: slices cost nothing until read."""
+    """The columns of one segment, mapped read-only: slices cost nothing until read. The file
+    is checked when opened (header, sizes, offsets, document numbers in range): a damaged one
+    raises IndexDamaged instead of failing queries later."""
 
     def __init__(self, path: Path):
+        self.path = Path(path)
         try:
             with open(path, "rb") as f:
+                if not os.fstat(f.fileno()).st_size:
+                    raise damaged(path, "is empty")
                 self._map = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
-        except (OSError, ValueError) as exc:
-            raise IndexMissing(f"the index lacks {Path(path).name} ({exc}); rebuild it with: "
-                               "gxsearch index --rebuild") from None
-        if self._map[:len(MAGIC)] != MAGIC:
-            raise IndexMissing(f"{path} is not a gxsearch columns file; rebuild the index")
-        size = int.from_bytes(self._map[len(MAGIC):len(MAGIC) + 8], "little")
-        head_end = len(MAGIC) + 8 + size
-        header = json.loads(self._map[len(MAGIC) + 8:head_end])
-        start = -(-head_end // _ALIGN) * _ALIGN
-        self.arrays = {name: np.frombuffer(self._map, np.dtype(dt), count, start + offset)
-                       for name, (dt, offset, count) in header.items()}
-        self.docs = int(self.arrays["docs"][0])
+        except OSError as exc:
+            raise IndexDamaged(f"the index lacks {Path(path).name} ({exc.strerror or exc}); "
+                               "rebuild it with: gxsearch index PATH… --rebuild --index-dir "
+                               f"{Path(path).parent.parent}") from None
+        try:
+            self.arrays, self.text_base = _layout(path, self._map)
+            self.docs = validate(path, self.arrays)
+        except BaseException:
+            self.arrays = {}
+            with contextlib.suppress(BufferError):  # views die with this frame's traceback
+                self._map.close()
+            raise
         self.length = self.arrays["length"]
         #: The texts as one buffer, and where each document's starts (``text_off[d]``).
         self.text = self._map
-        self.text_base = start + header["text"][1]
         self.text_off = self.arrays["text.off"]
         self.gaps = self.arrays["gaps"]
         self._blobs: dict[str, str] = {}

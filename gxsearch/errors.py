@@ -23,3 +23,11 @@ class ReadError(GxError):
 
 class NotFound(GxError):
     """A report or section id does not exist in the index."""
+
+
+class IndexWriteError(GxError):
+    """The index cannot be written (no space, read-only, permission); nothing was changed."""
+
+
+class IndexDamaged(IndexMissing):
+    """A file of the index fails its checks (truncated, broken header, values out of range)."""

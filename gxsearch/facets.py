@@ -214,12 +214,23 @@ def csv_cell(value) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
+def csv_lines(hits: Iterable[Mapping]):
+    """The hits as CSV, a line at a time: a UTF-8 BOM (so Excel detects the encoding) and
+    the header first."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+
+    def line(cells) -> str:
+        buf.seek(0)
+        buf.truncate()
+        writer.writerow(cells)
+        return buf.getvalue()
+
+    yield "\ufeff" + line(CSV_COLUMNS)
+    for hit in hits:
+        yield line([csv_cell(hit.get(col)) for col in CSV_COLUMNS])
+
+
 def csv_text(hits: Iterable[Mapping]) -> str:
     """The hits as CSV text with a UTF-8 BOM (so Excel detects the encoding)."""
-    buf = io.StringIO()
-    buf.write("\ufeff")
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for hit in hits:
-        writer.writerow([csv_cell(hit.get(col)) for col in CSV_COLUMNS])
-    return buf.getvalue()
+    return "".join(csv_lines(hits))

@@ -20,10 +20,10 @@ import numpy as np
 from whoosh import index as whoosh_index
 
 from gxsearch import columns
-from gxsearch.errors import IndexMissing
-from gxsearch.indexer import current_generation, read_info
+from gxsearch.errors import GxError, IndexDamaged, IndexMissing
 from gxsearch.postings import Postings, bm25_norms, to_mask
 from gxsearch.schema import SCHEMA_VERSION
+from gxsearch.store import INFO, current_generation, read_info
 
 log = logging.getLogger("gxsearch")
 
@@ -34,6 +34,16 @@ _CACHE_BYTES = 64 << 20
 _RETRY_SECONDS = 5.0
 # Cached results: a few hits and facet counts, ~20-40 KB each on a 10,000-report index.
 _CACHE_RESULTS = 2_000
+
+
+def _stamp(gen: Path) -> tuple[int, int]:
+    st = os.stat(gen / INFO)
+    return st.st_ino, st.st_mtime_ns
+
+
+def _damaged(gen: Path, why: str) -> IndexDamaged:
+    return IndexDamaged(f"the index is damaged: {gen.name} {why}; rebuild it with: "
+                        f"gxsearch index PATH… --rebuild --index-dir {gen.parent}")
 
 
 class _Lru:
@@ -150,19 +160,28 @@ class Generation:
 
     def __init__(self, path: Path):
         self.path, self.info = path, read_info(path)
+        self._stamp = _stamp(path)
         if self.info.get("schema") != SCHEMA_VERSION:
             raise IndexMissing(
                 f"the index at {path.parent} was built by another version of gxsearch (schema "
                 f"{self.info.get('schema')}, this one reads {SCHEMA_VERSION}); rebuild it with: "
                 f"gxsearch index PATH… --index-dir {path.parent}")
         self.lock = threading.RLock()
-        self.searcher = whoosh_index.open_dir(str(path)).searcher()
+        try:
+            self.searcher = whoosh_index.open_dir(str(path)).searcher()
+        except Exception as exc:  # Whoosh's own files: a missing or broken table of contents
+            raise _damaged(path, f"its Whoosh files cannot be read ({exc!r})") from None
         parts = []
         try:
             for sub, offset in self.searcher.leaf_searchers():
                 segment = sub.reader().segment()
                 if segment is not None and sub.reader().doc_count_all():
-                    parts.append((columns.Columns(columns.path_for(path, segment)), offset))
+                    cols = columns.Columns(columns.path_for(path, segment))
+                    parts.append((cols, offset))
+                    if cols.docs != sub.reader().doc_count_all():
+                        raise _damaged(path, f"{columns.path_for(path, segment).name} holds "
+                                       f"{cols.docs} documents, its segment "
+                                       f"{sub.reader().doc_count_all()}")
         except BaseException:
             self.searcher.close()
             for cols, _ in parts:
@@ -180,7 +199,11 @@ class Generation:
         self._order: np.ndarray | None = None
         self._matches = _Lru(_CACHE_BYTES, size=lambda packed: packed[1].nbytes)
         self.results = _Lru(_CACHE_RESULTS, size=lambda _: 1)
-        self._open_files()
+        try:
+            self._open_files()
+        except Exception as exc:  # stored fields or sort columns that cannot be read
+            self.close()
+            raise _damaged(path, f"its stored fields cannot be read ({exc!r})") from None
 
     @property
     def name(self) -> str:
@@ -193,7 +216,10 @@ class Generation:
 
     def up_to_date(self, root: Path) -> bool:
         """Whether this is still the live generation of ``root``, with no update since."""
-        return current_generation(root) == self.path
+        # The same path is not enough: a generation moved away and a new one of the same
+        # number (CURRENT deleted too) is another index; its gxsearch.json is another file.
+        path = current_generation(root)
+        return path == self.path and _stamp(path) == self._stamp
 
     def _open_files(self) -> None:
         # Whoosh opens a segment's column files (stored fields, field lengths, sort keys) on
@@ -315,11 +341,21 @@ class Index:
         warmed, the one before it."""
         with self._lock:
             gen = self._gen
-            if (self._warming is not None or time.monotonic() < self._retry_at
-                    or gen.up_to_date(self.root)):
+            if self._warming is not None or time.monotonic() < self._retry_at:
+                return gen
+            try:
+                if gen.up_to_date(self.root):
+                    return gen
+            except (IndexMissing, OSError):
+                # CURRENT is broken (empty, deleted, naming a generation that is gone): what
+                # is open stays served; the next good CURRENT is picked up.
                 return gen
             if self.warm is None:
-                self._gen = Generation(current_generation(self.root))
+                try:
+                    self._gen = Generation(current_generation(self.root))
+                except (GxError, OSError) as exc:
+                    self._failed(exc)
+                    return gen
                 self.swaps += 1
                 return self._gen
             self._warming = threading.Thread(target=self._prepare, args=(gen,),
@@ -335,15 +371,24 @@ class Index:
         except Exception as exc:  # a thread's exception would reach no one
             # A generation that cannot be opened leaves the old one serving (the next request
             # tries again); one that fails to warm is served cold.
-            log.warning("gxsearch: preparing the new index generation failed: %r", exc)
+            if new is None:
+                with self._lock:
+                    self._failed(exc)
+            else:
+                log.warning("gxsearch: warming the new index generation failed: %r", exc)
         finally:
             with self._lock:
                 if new is not None:
                     self._gen = new
                     self.swaps += 1
-                else:  # not a new thread and a warning for every request meanwhile
-                    self._retry_at = time.monotonic() + _RETRY_SECONDS
                 self._warming = None
+
+    def _failed(self, exc: BaseException) -> None:
+        # The old generation goes on serving; another try after a while, not a new try and a
+        # warning for every request meanwhile.
+        log.warning("gxsearch: the new index generation cannot be opened, still serving %s: %s",
+                    self._gen.name, exc)
+        self._retry_at = time.monotonic() + _RETRY_SECONDS
 
     def wait(self, timeout: float | None = None) -> bool:
         """Wait for a warm-up in progress; True when none is left."""
@@ -414,3 +459,38 @@ def in_child(compute):
     if status != "ok":
         raise RuntimeError(f"the warm-up process failed: {value}")
     return value
+
+
+def check(index_dir) -> dict:
+    """Verify the live generation of ``index_dir`` whole: it opens (every columns file's
+    header, sizes and ranges), each term's postings are sorted, and each columns file equals
+    what its Whoosh segment gives again. Returns ``{"generation", "segments", "documents",
+    "problems": [message…]}``; raises IndexMissing when there is no index."""
+    gen_path = current_generation(index_dir)
+    out = {"generation": gen_path.name, "segments": 0, "documents": 0, "problems": []}
+    try:
+        gen = Generation(gen_path)
+    except IndexDamaged as exc:
+        out["problems"].append(str(exc))
+        return out
+    try:
+        for sub, _ in gen.searcher.leaf_searchers():
+            reader = sub.reader()
+            segment = reader.segment()
+            if segment is None or not reader.doc_count_all():
+                continue
+            path = columns.path_for(gen_path, segment)
+            out["segments"] += 1
+            out["documents"] += reader.doc_count_all()
+            try:
+                cols = next(c for c, _ in gen.postings.parts if Path(c.path) == path)
+                columns.validate(path, cols.arrays, full=True)
+                again = columns.derive(reader)
+                for name, array in again.items():
+                    if not np.array_equal(array, cols.arrays[name]):
+                        raise columns.damaged(path, f"differs from its segment in {name}")
+            except IndexDamaged as exc:
+                out["problems"].append(str(exc))
+    finally:
+        gen.close()
+    return out

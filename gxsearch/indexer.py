@@ -1,33 +1,30 @@
-"""Indexing: report files → records → the on-disk Whoosh index. The only module that writes.
-
-Layout of an index directory::
-
-    index/
-      CURRENT          name of the live generation, replaced atomically
-      LOCK             flock()ed by the running indexer, holds its pid
-      gen-000007/      a complete Whoosh index, the columns of each of its segments
-                       (``columns.py``) and gxsearch.json (schema version, build time)
+"""Indexing: report files → records → the on-disk Whoosh index. The only module that writes
+(``store.py`` holds the layout it writes: generations, ``CURRENT``, the lock).
 
 Every run that changes anything writes a new generation beside the live one and swaps
-``CURRENT`` only when it is complete, so a crash or Ctrl-C leaves the previous index
-answering, and a generation never changes once it is live. A rebuild (``rebuild=True``, no
-index yet, or an index of another schema version) starts from nothing. An incremental run
+``CURRENT`` only when it is complete, so a crash, a full disk or Ctrl-C leaves the previous
+index answering, and a generation never changes once it is live. A rebuild (``rebuild=True``,
+no index yet, or an index of another schema version) starts from nothing. An incremental run
 starts from hard links to the live generation's files (Whoosh writes new files and never
 rewrites one) and commits its changes there: unchanged files are not re-analysed, a changed
 file's sections are replaced, a removed file's sections disappear; the columns of segments it
-kept are kept, those of new segments written.
+kept are kept, those of new segments written. Which files are new, changed, moved, copies or
+gone, and the id of each report, is ``plan.py``'s decision.
 """
 
 from __future__ import annotations
 
-import fcntl
+import contextlib
+import errno
+import gc
 import hashlib
 import json
 import multiprocessing
 import os
-import re
 import shutil
 import time
+import traceback
+import warnings
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime, timezone
@@ -37,41 +34,37 @@ from whoosh import index as whoosh_index
 
 from gxsearch import columns, read
 from gxsearch.clean import clean
-from gxsearch.errors import IndexLocked, IndexMissing, ReadError
+from gxsearch.errors import IndexMissing, IndexWriteError, ReadError
 from gxsearch.meta import extract_meta
+from gxsearch.plan import Known, Plan, plan
 from gxsearch.schema import SCHEMA_VERSION, make_schema
 from gxsearch.sections import split_sections
+from gxsearch.store import (
+    CURRENT,
+    INFO,
+    Lock,
+    current_generation,
+    link_generation,
+    new_generation,
+    prune,
+    read_info,
+    swap,
+)
 from gxsearch.topics import topics_for
-
-CURRENT = "CURRENT"
-LOCK = "LOCK"
-INFO = "gxsearch.json"
-_GEN_RE = re.compile(r"^gen-(\d{6})$")
 
 WRITER_MB = 512  # per writer: fewer external-sort runs to pickle and merge
 Progress = Callable[[int, int, str], None]
 
 
-def make_report_id(source: str) -> str:
-    """A stable, URL-safe id for the report read from ``source`` (its index-relative path)."""
-    stem = str(PurePosixPath(source).with_suffix(""))
-    slug = re.sub(r"[^A-Za-z0-9_-]+", "-", stem).strip("-")
-    if slug and slug == stem.replace("/", "-") and len(slug) <= 64:
-        return slug
-    digest = hashlib.sha1(source.encode("utf-8")).hexdigest()[:10]
-    prefix = slug[:40].strip("-")
-    return f"{prefix}-{digest}" if prefix else digest
-
-
-def analyse(source: read.Source, key: str) -> dict:
+def analyse(source: read.Source, key: str, rid: str) -> dict:
     """Turn one read report into its Whoosh documents (pure: no I/O).
 
-    ``key`` is the report's index-relative path. Returns ``{"report_id", "source", "sha1",
-    "docs"}`` where ``docs`` holds the report document first, then one per section.
+    ``key`` is the report file's resolved path, ``rid`` its id (``plan.py``). Returns
+    ``{"report_id", "source", "sha1", "docs"}`` where ``docs`` holds the report document
+    first, then one per section.
     """
     cleaned = clean(source.raw)
     meta = extract_meta(source.raw, cleaned, source.header, PurePosixPath(key).name)
-    rid = make_report_id(key)
     year = meta.get("year")
     facets = {
         "district": meta.get("district") or "",
@@ -109,12 +102,12 @@ def analyse(source: read.Source, key: str) -> dict:
 
 
 def _analyse_file(job: tuple[str, str]) -> dict:
-    path, key = job
+    path, rid = job
     try:
-        source = read.read_file(path, key)
+        source = read.read_file(path, os.path.basename(path))
     except ReadError as exc:
         return {"skipped": (path, str(exc))}
-    return analyse(source, key)
+    return analyse(source, path, rid)
 
 
 def _file_sha1(path: str) -> str | None:
@@ -128,107 +121,22 @@ def _file_sha1(path: str) -> str | None:
         return None
 
 
-def _jobs(paths: Iterable[str]) -> tuple[list[tuple[str, str]], list[str], list[tuple[str, str]]]:
-    """(path, index key) for every report file, the key prefixes the paths cover, missing paths."""
-    jobs, prefixes, missing = [], [], []
+def _files(paths: Iterable[str]) -> tuple[list[str], list[str], list[tuple[str, str]]]:
+    """The resolved path of every report file under ``paths`` (each once), the resolved
+    directories the paths name, and the paths that do not exist."""
+    files, covered, missing = [], [], []
     for arg in paths:
         p = Path(arg)
         if not p.exists():
             missing.append((arg, "no such file or directory"))
             continue
-        name = p.resolve().name
         if p.is_dir():
-            prefixes.append(f"{name}/")
-            jobs += [(path, f"{name}/{rel}") for path, rel in read.list_files([str(p)])]
-        else:
-            prefixes.append(name)
-            jobs.append((str(p), name))
-    return jobs, prefixes, missing
+            covered.append(os.path.realpath(p))
+        files += [os.path.realpath(path) for path, _ in read.list_files([str(p)])]
+    return list(dict.fromkeys(files)), covered, missing
 
 
-# --- generations and the lock -------------------------------------------------------------
-
-def current_generation(index_dir: str | os.PathLike) -> Path:
-    """The directory of the live generation; raises IndexMissing when there is none."""
-    root = Path(index_dir)
-    try:
-        name = (root / CURRENT).read_text(encoding="utf-8").strip()
-    except OSError:
-        name = ""
-    gen = root / name
-    if not name or not _GEN_RE.match(name) or not (gen / INFO).exists():
-        raise IndexMissing(
-            f"no gxsearch index at {root}; build one with: gxsearch index seeds/ --index-dir {root}"
-        )
-    return gen
-
-
-def read_info(gen: Path) -> dict:
-    """The gxsearch.json of a generation (schema version, build time, paths)."""
-    return json.loads((gen / INFO).read_text(encoding="utf-8"))
-
-
-class _Lock:
-    """An flock on ``index_dir/LOCK``; the file holds the holder's pid for the message.
-
-    flock is released by the kernel when its holder dies, so a lock file left by a killed
-    indexer is stale by construction: it is taken over and reported.
-    """
-
-    def __init__(self, root: Path):
-        self.path = root / LOCK
-        self.stale_pid: int | None = None
-
-    def __enter__(self):
-        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            pid = os.pread(self.fd, 32, 0).decode("ascii", "replace").strip()
-            os.close(self.fd)
-            raise IndexLocked(
-                f"another gxsearch indexer (pid {pid or '?'}) is writing {self.path.parent}; "
-                "wait for it to finish and try again"
-            ) from None
-        old = os.pread(self.fd, 32, 0).decode("ascii", "replace").strip()
-        if old.isdigit() and int(old) != os.getpid():
-            self.stale_pid = int(old)
-        os.ftruncate(self.fd, 0)
-        os.pwrite(self.fd, str(os.getpid()).encode(), 0)
-        return self
-
-    def __exit__(self, *exc):
-        os.ftruncate(self.fd, 0)
-        fcntl.flock(self.fd, fcntl.LOCK_UN)
-        os.close(self.fd)
-
-
-def _new_generation(root: Path) -> Path:
-    nums = [int(m.group(1)) for p in root.iterdir() if (m := _GEN_RE.match(p.name))]
-    gen = root / f"gen-{max(nums, default=0) + 1:06d}"
-    gen.mkdir()
-    return gen
-
-
-def _swap(root: Path, gen: Path) -> None:
-    tmp = root / f"{CURRENT}.tmp"
-    tmp.write_text(gen.name, encoding="utf-8")
-    with open(tmp, "rb") as f:
-        os.fsync(f.fileno())
-    os.replace(tmp, root / CURRENT)
-
-
-def _link(live: Path, gen: Path) -> None:
-    """Fill the new generation ``gen`` with hard links to the files of ``live`` (copies where
-    the file system has no links), but for the Whoosh lock and gxsearch.json."""
-    for src in live.iterdir():
-        if src.name.endswith(("WRITELOCK", ".tmp")) or src.name == INFO or not src.is_file():
-            continue
-        try:
-            os.link(src, gen / src.name)
-        except OSError:
-            shutil.copy2(src, gen / src.name)
-
+# --- columns -----------------------------------------------------------------------------
 
 def _segment_columns(job: tuple[str, str]) -> None:
     gen, segid = job
@@ -253,104 +161,161 @@ def _write_columns(gen: Path, procs: int) -> None:
             _segment_columns(job)
 
 
-def _prune(root: Path, keep: set[str]) -> None:
-    """Remove generations other than ``keep`` (the live one and the one before it)."""
-    for p in root.iterdir():
-        if _GEN_RE.match(p.name) and p.name not in keep:
-            shutil.rmtree(p, ignore_errors=True)
-
-
 # --- the run ------------------------------------------------------------------------------
 
 def index_paths(paths: Iterable[str], index_dir: str | os.PathLike, *, rebuild: bool = False,
                 procs: int = 1, progress: Progress | None = None) -> dict:
     """Index the report files under ``paths`` into ``index_dir``; return a summary.
 
-    The summary has ``files`` (report files found), ``analysed``, ``unchanged``, ``removed``,
-    ``skipped`` (list of ``(path, reason)``), ``reports`` and ``sections`` (totals in the index
-    afterwards), ``seconds``, ``generation``, ``rebuilt`` and ``stale_lock`` (pid or None).
+    The summary has ``files`` (report files found), ``analysed``, ``unchanged``, ``moved``,
+    ``removed``, ``skipped`` (list of ``(path, reason)``: unreadable files, copies of another
+    file), ``reports`` and ``sections`` (totals in the index afterwards), ``seconds``,
+    ``generation``, ``rebuilt`` and ``stale_lock`` (pid or None). Raises IndexWriteError
+    when the index cannot be written (no space, read-only, permission): the partial
+    generation is removed and the live one is left as it was.
     """
-    t0 = time.perf_counter()
     root = Path(index_dir)
-    root.mkdir(parents=True, exist_ok=True)
-    jobs, prefixes, skipped = _jobs(paths)
-    with _Lock(root) as lock:
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        return _run(paths, root, rebuild, procs, progress)
+    except OSError as exc:
+        raise _write_error(exc, root) from None
+
+
+def _write_error(exc: BaseException, root: Path) -> IndexWriteError:
+    """A message a person can act on for an OSError met while writing ``root``."""
+    names = {errno.ENOSPC: "no space left on", errno.EDQUOT: "disk quota exceeded on",
+             errno.EROFS: "read-only file system:", errno.EACCES: "permission denied on",
+             errno.EPERM: "permission denied on"}
+    what = names.get(getattr(exc, "errno", None))
+    if what:
+        return IndexWriteError(f"cannot write the index: {what} {root}; the index there is "
+                               "unchanged (free space or fix the permissions, then run again)")
+    detail = getattr(exc, "strerror", None) or str(exc)
+    where = getattr(exc, "filename", None) or root
+    return IndexWriteError(f"cannot write the index at {root}: {detail} ({where}); the index "
+                           "there is unchanged")
+
+
+def _os_error(exc: BaseException) -> OSError | None:
+    """The OSError behind ``exc`` (Whoosh and process pools wrap them), if any."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, OSError):
+            return exc
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
+def _known(live: Path | None) -> dict[str, Known]:
+    """The reports of the live generation by resolved path (none when it cannot be read)."""
+    if live is None:
+        return {}
+    try:
+        with whoosh_index.open_dir(str(live)).searcher() as s:
+            return {d["source"]: Known(d["report_id"], d["sha1"])
+                    for d in s.documents(kind="report")}
+    except Exception:  # an unreadable index is rebuilt from nothing
+        return {}
+
+
+def _run(paths, root: Path, rebuild: bool, procs: int, progress) -> dict:
+    t0 = time.perf_counter()
+    files, covered, skipped = _files(paths)
+    with Lock(root) as lock:
         try:
             live = current_generation(root)
             if read_info(live).get("schema") != SCHEMA_VERSION:
                 rebuild = True
         except (IndexMissing, ValueError, OSError):
             live, rebuild = None, True
-        known: dict[str, tuple[str, str]] = {}
-        if not rebuild:
-            with whoosh_index.open_dir(str(live)).searcher() as s:
-                known = {d["source"]: (d["report_id"], d["sha1"])
-                         for d in s.documents(kind="report")}
-        todo = [(p, k) for p, k in jobs if known.get(k, (None, None))[1] != _file_sha1(p)]
-        seen = {k for _, k in jobs}
-        gone = [k for k in known if k not in seen and any(
-            k == pre or k.startswith(pre) for pre in prefixes)]
-        if not rebuild and not todo and not gone:  # nothing to change: no new generation
-            return _summary(t0, jobs, todo, gone, skipped, 0, live, False, lock)
-        gen = _new_generation(root)
+        known = _known(live) if live is not None else {}
+        hashed = []
+        for path in files:
+            sha = _file_sha1(path)
+            if sha is None:
+                skipped.append((path, "cannot read the file"))
+            else:
+                hashed.append((path, sha))
+        todo = plan(hashed, known, covered=covered, rebuild=rebuild)
+        skipped += todo.copies
+        if rebuild:
+            todo.drop, todo.gone = [], []  # an empty index has nothing to drop
+        if not rebuild and not todo.changes:  # nothing to change: no new generation
+            return _summary(t0, files, todo, skipped, 0, live, False, lock)
+        gen = new_generation(root)
+        writer = None
         try:
             if rebuild:
                 ix = whoosh_index.create_in(str(gen), make_schema())
             else:
-                _link(live, gen)
+                link_generation(live, gen)
                 ix = whoosh_index.open_dir(str(gen))
-        except BaseException:
-            shutil.rmtree(gen, ignore_errors=True)
-            raise
-        # With procs > 1 Whoosh's sub-writers run the analyzers (jieba included) and write
-        # one segment each, in parallel; this process reads, cleans and splits.
-        # compound=False: a reader of a compound segment maps and touches the whole file
-        # (measured: +2.3 GB RSS to open a 10,000-report index, +7 MB without).
-        options = {"limitmb": WRITER_MB, "compound": False}
-        writer = (ix.writer(procs=procs, multisegment=True, **options)
-                  if procs > 1 else ix.writer(**options))
-        try:
-            for key in gone:
-                writer.delete_by_term("report_id", known[key][0])
+            # With procs > 1 Whoosh's sub-writers run the analyzers (jieba included) and
+            # write one segment each, in parallel; this process reads, cleans and splits.
+            # compound=False: a reader of a compound segment maps and touches the whole
+            # file (measured: +2.3 GB RSS to open a 10,000-report index, +7 MB without).
+            options = {"limitmb": WRITER_MB, "compound": False}
+            writer = (ix.writer(procs=procs, multisegment=True, **options)
+                      if procs > 1 else ix.writer(**options))
+            for path in todo.drop:
+                writer.delete_by_term("report_id", known[path].report_id)
             analysed = 0
-            for i, result in enumerate(map(_analyse_file, todo)):
+            for i, result in enumerate(map(_analyse_file, todo.analyse)):
                 if "skipped" in result:
                     skipped.append(result["skipped"])
                 else:
-                    if result["source"] in known:
-                        writer.delete_by_term("report_id", known[result["source"]][0])
                     for doc in result["docs"]:
                         writer.add_document(**doc)
                     analysed += 1
                 if progress:
-                    progress(i + 1, len(todo), todo[i][0])
-            writer.commit()
-        except BaseException:
-            writer.cancel()
-            shutil.rmtree(gen, ignore_errors=True)
-            raise
-        try:
+                    progress(i + 1, len(todo.analyse), todo.analyse[i][0])
+            done, writer = writer, None
+            done.commit()
             _write_columns(gen, procs)
             info = {"schema": SCHEMA_VERSION, "built": datetime.now(timezone.utc).isoformat(
                 timespec="seconds"), "paths": [str(Path(p).resolve()) for p in paths]}
             tmp = gen / f"{INFO}.tmp"
             tmp.write_text(json.dumps(info, ensure_ascii=False), encoding="utf-8")
             os.replace(tmp, gen / INFO)
-        except BaseException:
+            swap(root, gen)
+        except BaseException as exc:
+            if writer is not None:
+                # whoosh3 closes a writer whose commit failed; cancelling it then raises.
+                with contextlib.suppress(Exception):
+                    writer.cancel()
             shutil.rmtree(gen, ignore_errors=True)
-            raise
-        _swap(root, gen)
-        _prune(root, {gen.name} | ({live.name} if live else set()))
-        return _summary(t0, jobs, todo, gone, skipped, analysed, gen, rebuild, lock)
+            with contextlib.suppress(OSError):
+                (root / f"{CURRENT}.tmp").unlink(missing_ok=True)
+            cause = _os_error(exc) if isinstance(exc, Exception) else None
+            if cause is None:
+                raise
+            failure = _write_error(cause, root)
+            # A failed commit leaves Whoosh's files open, held by the writer and the frames
+            # of the traceback; open, the removed files would keep their space on the disk
+            # that just filled up. Closed now, quietly.
+            ix = writer = done = cause = None
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ResourceWarning)
+                seen = exc
+                while seen is not None:
+                    traceback.clear_frames(seen.__traceback__)
+                    seen = seen.__context__
+                gc.collect()
+            raise failure from None
+        prune(root, {gen.name} | ({live.name} if live else set()))
+        return _summary(t0, files, todo, skipped, analysed, gen, rebuild, lock)
 
 
-def _summary(t0, jobs, todo, gone, skipped, analysed, gen, rebuild, lock) -> dict:
+def _summary(t0, files, todo: Plan, skipped, analysed, gen, rebuild, lock) -> dict:
     with whoosh_index.open_dir(str(gen)).searcher() as s:
         reports = s.doc_count_all() and len(list(s.document_numbers(kind="report")))
         sections = len(list(s.document_numbers(kind="section")))
     return {
-        "files": len(jobs), "analysed": analysed, "unchanged": len(jobs) - len(todo),
-        "removed": len(gone), "skipped": skipped, "reports": reports, "sections": sections,
+        "files": len(files), "analysed": analysed, "unchanged": todo.unchanged,
+        "moved": len(todo.moved), "removed": len(todo.gone), "skipped": skipped,
+        "reports": reports, "sections": sections,
         "seconds": round(time.perf_counter() - t0, 3), "generation": str(gen),
         "rebuilt": rebuild, "stale_lock": lock.stale_pid,
     }

@@ -14,8 +14,9 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from gxsearch.analysis import gram_analyzer, word_analyzer
 
 #: Bumped whenever the schema, the analysis or the index layout changes (5: the columns of
-#: each segment, ``columns.py``); an index of another version is rebuilt.
-SCHEMA_VERSION = 5
+#: each segment, ``columns.py``; 6: ``source`` is the file's resolved path and report ids come
+#: from the file's content, ``plan.py``); an index of another version is rebuilt.
+SCHEMA_VERSION = 6
 
 FACET_FIELDS = ("district", "year", "topic", "province")
 

@@ -27,7 +27,7 @@ from gxsearch.postings import bm25, top
 from gxsearch.query import ParsedQuery, check_year, parse
 from gxsearch.schema import FACET_FIELDS
 
-__all__ = ["Index", "get_report", "highlight_html", "index_info", "open_index", "search"]
+__all__ = ["Index", "export", "get_report", "highlight_html", "index_info", "open_index", "search"]
 
 MAX_PER_PAGE = 10_000
 # Hits kept per cached result: ten pages of ten, or one API page of 100.
@@ -222,6 +222,42 @@ def search(index: Index, query: str, *, districts=(), years=(), topics=(), provi
         "elapsed_ms": round((time.perf_counter() - t0) * 1000, 2), "filters": filters,
         "hits": hits, "facets": facets,
     }
+
+
+_EXPORT_CHUNK = 200
+
+
+def export(index: Index, query: str, *, districts=(), years=(), topics=(), provinces=(),
+           sort: str = "relevance", limit: int = MAX_PER_PAGE):
+    """The first ``limit`` hits of a search, as ``search()`` makes them, one at a time.
+
+    Ranked once; then the stored fields of ``_EXPORT_CHUNK`` hits at a time are read under
+    the generation's lock and their snippets made outside it, so a large export lets other
+    requests of the same generation in between instead of holding it throughout. Raises
+    BadQuery before it yields anything when the query cannot be understood.
+    """
+    if sort not in ("relevance", "year"):
+        raise BadQuery(f"排序方式“{sort}”无效：可选 relevance（相关度）或 year（年份）")
+    parsed = parse(query or "")
+    filters = _merge_filters(parsed, district=districts, year=years, topic=topics,
+                             province=provinces)
+    if not parsed.groups and not parsed.negs and not any(filters.values()):
+        raise BadQuery("请输入检索词，例如：依申请公开")
+    gen = index.current()
+    with gen.lock:
+        _, ranked = _evaluate(gen, query, parsed, filters, sort, limit)
+    ranked = ranked[:limit]
+    pattern = pattern_for(terms_for(parsed))
+
+    def rows():
+        for start in range(0, len(ranked), _EXPORT_CHUNK):
+            chunk = ranked[start:start + _EXPORT_CHUNK]
+            with gen.lock:
+                fields = [gen.searcher.stored_fields(d) for d, _ in chunk]
+            for f, (_, score) in zip(fields, chunk, strict=True):
+                yield _hit(f, score, pattern)
+
+    return rows()
 
 
 def _rank(index: Generation, parsed: ParsedQuery, final: np.ndarray, limit: int, sort: str):

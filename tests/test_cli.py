@@ -18,11 +18,11 @@ def test_index_then_search_then_info(tmp_path):
     ix = str(tmp_path / "index")
     out = _run("index", str(SEEDS), "--index-dir", ix)
     assert out.exit_code == 0, out.output
-    assert "5 files: 5 indexed, 0 unchanged, 0 removed, 0 skipped; index holds 5 reports" in (
+    assert "5 files: 5 indexed, 0 unchanged, 0 moved, 0 removed, 0 skipped; index holds 5 reports" in (
         out.output)
     out = _run("search", "依申请公开", "--index-dir", ix, "--district", "沈抚新区")
     assert out.exit_code == 0
-    assert "沈抚新区2018年度政府信息公开工作报告 [沈抚新区 2018] /report/seeds-002_70c4dbb90776e1af#s5" in (
+    assert "沈抚新区2018年度政府信息公开工作报告 [沈抚新区 2018] /report/002_70c4dbb90776e1af-0b55ef0bc6#s5" in (
         out.output)
     out = _run("info", "--index-dir", ix)
     assert "reports: 5" in out.output and "years: 2018" in out.output

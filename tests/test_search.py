@@ -16,11 +16,11 @@ from gxsearch.match import content
 from gxsearch.search import get_report, highlight_html, index_info, open_index, search
 
 SEED_REPORTS = {
-    "seeds-000_d4f0ce14d1955d20": ("金普新区", "辽宁省", 2017),
-    "seeds-001_5df7620ebf30b927": ("大连保税区", "辽宁省", 2017),
-    "seeds-002_70c4dbb90776e1af": ("沈抚新区", "辽宁省", 2018),
-    "seeds-003_170688ddfb80e253": ("亳州经济开发区", "安徽省", 2016),
-    "seeds-004_e98049079f303380": ("遂宁经济技术开发区", "四川省", 2018),
+    "000_d4f0ce14d1955d20-d51b497196": ("金普新区", "辽宁省", 2017),
+    "001_5df7620ebf30b927-dddd5767b7": ("大连保税区", "辽宁省", 2017),
+    "002_70c4dbb90776e1af-0b55ef0bc6": ("沈抚新区", "辽宁省", 2018),
+    "003_170688ddfb80e253-9e4d4062c2": ("亳州经济开发区", "安徽省", 2016),
+    "004_e98049079f303380-c965a9427d": ("遂宁经济技术开发区", "四川省", 2018),
 }
 
 
@@ -63,13 +63,13 @@ def test_each_seed_has_its_district_province_and_year(seed_index):
 
 
 def test_traditional_seed_is_indexed_simplified_without_pinyin(seed_index):
-    report = get_report(seed_index, "seeds-003_170688ddfb80e253")
+    report = get_report(seed_index, "003_170688ddfb80e253-9e4d4062c2")
     text = "".join(s["heading"] + s["text"] for s in report["sections"])
     assert "亳州经济开发区" in text and "加强组织领导,明确公开责任" in text
     assert not re.search(r"\([a-zü]+[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]?[a-z]*\)", text)
     assert "經" not in text and "開發" not in text
     assert _keys(_all(seed_index, '"加強組織領導，明確公開責任"')) == {
-        ("seeds-003_170688ddfb80e253", "s1-1")}
+        ("003_170688ddfb80e253-9e4d4062c2", "s1-1")}
 
 
 @pytest.mark.parametrize("furniture", [
@@ -183,7 +183,7 @@ def test_bad_arguments_raise_badquery(seed_index):
 
 
 def test_report_page_marks_the_query(seed_index):
-    report = get_report(seed_index, "seeds-002_70c4dbb90776e1af", query="依申请公开")
+    report = get_report(seed_index, "002_70c4dbb90776e1af-0b55ef0bc6", query="依申请公开")
     section = next(s for s in report["sections"] if s["id"] == "s5")
     assert section["heading_html"] == "五、<mark>依申请公开</mark>工作"
     assert "<mark>依申请公开</mark>受理机制" in section["html"]
@@ -220,7 +220,7 @@ def test_phrase_search_is_complete_and_exact(seed_index, data):
 def test_phrase_across_an_inline_heading_and_its_text(seed_index):
     # Seed 003: "(一)加強組織領導,明確公開責任。亳州經濟開發區整合成立後" — heading and text on one line.
     assert _keys(_all(seed_index, '"明确公开责任。亳州经济开发区整合"')) == {
-        ("seeds-003_170688ddfb80e253", "s1-1")}
+        ("003_170688ddfb80e253-9e4d4062c2", "s1-1")}
 
 
 def test_an_empty_index_answers_and_follows_updates(tmp_path):

@@ -7,6 +7,7 @@ policy; errors never show a traceback; ``gxsearch serve`` listens on loopback by
 """
 
 import csv
+import hashlib
 import inspect
 import io
 import re
@@ -35,6 +36,10 @@ FORMULA_REPORT = """\
 一、@SUM(1)依申请公开情况
 -2+3依申请公开。
 """
+
+# Report ids are the file name's ASCII part and the content's SHA-1 (plan.py).
+XSS = f"xss-{hashlib.sha1(XSS_REPORT.encode()).hexdigest()[:10]}"
+FORMULA = f"formula-{hashlib.sha1(FORMULA_REPORT.encode()).hexdigest()[:10]}"
 QUERY_PAYLOADS = [
     "<script>alert(1)</script>",
     '"><img src=x onerror=alert(1)>',
@@ -109,29 +114,29 @@ def client(app):
 
 
 def test_the_planted_report_is_indexed_as_text(client):
-    data = client.get("/api/reports/xss-xss").get_json()
+    data = client.get(f"/api/reports/{XSS}").get_json()
     assert data["title"].startswith("<script>alert(1)</script>平潭2018年度")
     assert "<img src=x onerror=alert(3)>跨站测试正文" in "".join(s["text"] for s in data["sections"])
 
 
 @pytest.mark.parametrize("url", [
     "/search?q=依申请公开", "/search?q=跨站测试正文", '/search?q="alert"', "/search?q=script",
-    "/report/xss-xss", "/report/xss-xss?q=依申请公开", "/report/xss-xss?q=alert",
-    "/report/xss-xss/original", "/report/xss-formula", "/",
+    f"/report/{XSS}", f"/report/{XSS}?q=依申请公开", f"/report/{XSS}?q=alert",
+    f"/report/{XSS}/original", f"/report/{FORMULA}", "/",
 ])
 def test_planted_script_is_inert_on_every_page(client, url):
     resp = client.get(url)
     assert resp.status_code == 200, url
     body = resp.get_data(as_text=True)
     assert_inert(body, url)
-    if "xss-xss" in url and "original" not in url:
+    if f"{XSS}" in url and "original" not in url:
         assert "&lt;script&gt;alert(1)&lt;/script&gt;平潭2018年度" in body  # shown, escaped
-    if url.startswith("/report/xss-xss") and "original" not in url:
+    if url.startswith(f"/report/{XSS}") and "original" not in url:
         assert "javascript:alert(5)" not in body or 'href="javascript' not in body
 
 
 @pytest.mark.parametrize("payload", QUERY_PAYLOADS)
-@pytest.mark.parametrize("route", ["/search", "/report/xss-xss"])
+@pytest.mark.parametrize("route", ["/search", f"/report/{XSS}"])
 def test_script_in_queries_is_inert(client, route, payload):
     for params in ({"q": payload}, {"q": "依申请公开", "district": payload},
                    {"q": "依申请公开", "topic": payload}, {"q": "公开", "year": payload}):
@@ -144,7 +149,7 @@ def test_script_in_queries_is_inert(client, route, payload):
 
 def test_json_is_json_and_snippets_carry_only_mark(client):
     for url in ("/api/search?q=依申请公开&per_page=100", "/api/search?q=<script>alert(1)</script>",
-                "/api/reports/xss-xss"):
+                f"/api/reports/{XSS}"):
         resp = client.get(url)
         assert resp.mimetype == "application/json", url
         assert resp.headers["X-Content-Type-Options"] == "nosniff"
@@ -170,7 +175,7 @@ def test_csv_cells_are_neutralised(client):
     "/report/..%2F..%2Fetc%2Fpasswd", "/report/..%2f..%2fetc%2fpasswd/original",
     "/api/reports/../../x", "/api/reports/..%2F..%2Fetc%2Fpasswd", "/report/%2e%2e",
     "/report/....//....//etc/passwd", "/report/..\\..\\etc\\passwd", "/report/%00",
-    "/api/reports/xss-xss%00", "/report/xss-xss%2F..%2F..%2Fpyproject.toml",
+    f"/api/reports/{XSS}%00", f"/report/{XSS}%2F..%2F..%2Fpyproject.toml",
     "/static/../../etc/passwd", "/static/..%2F..%2Fgxsearch%2Fweb.py",
     "/report/" + "a" * 500,
 ])
@@ -183,8 +188,8 @@ def test_path_traversal_in_report_ids_is_refused(client, url):
 
 @pytest.mark.parametrize("url", [
     "/", "/search?q=依申请公开", "/search?q=\"", "/api/search?q=依申请公开", "/api/search?q=\"",
-    "/search.csv?q=依申请公开", "/report/xss-xss", "/report/xss-xss/original",
-    "/api/reports/xss-xss", "/report/nope", "/api/reports/nope", "/opensearch.xml",
+    "/search.csv?q=依申请公开", f"/report/{XSS}", f"/report/{XSS}/original",
+    f"/api/reports/{XSS}", "/report/nope", "/api/reports/nope", "/opensearch.xml",
     "/static/app.js", "/static/style.css", "/no/such/page",
 ])
 def test_security_headers_on_every_response(client, url):
@@ -229,4 +234,6 @@ def test_serve_listens_on_loopback_by_default():
 
     host = next(p for p in serve_cmd.params if p.name == "host")
     assert host.default == "127.0.0.1"
-    assert inspect.signature(web.serve).parameters["host"].default == "127.0.0.1"
+    from gxsearch.server import serve
+
+    assert inspect.signature(serve).parameters["host"].default == "127.0.0.1"

@@ -69,7 +69,7 @@ def test_search_page_shows_highlighted_hits_facets_and_deep_links(client):
     assert "<mark>依申请公开</mark>" in page
     assert "找到 " in page and " 个章节，用时 " in page and "毫秒" in page
     assert 'data-facet="year"' in page and 'data-facet="district"' in page
-    assert "/report/seeds-" in page and "?q=%E4%BE%9D%E7%94%B3%E8%AF%B7%E5%85%AC%E5%BC%80#s" in page
+    assert "/report/000_d4f0ce14d1955d20-d51b497196?" in page and "?q=%E4%BE%9D%E7%94%B3%E8%AF%B7%E5%85%AC%E5%BC%80#s" in page
     assert 'value="依申请公开"' in page
 
 

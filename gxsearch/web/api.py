@@ -1,0 +1,38 @@
+"""The JSON API: ``/api/search`` (the record of ``gxsearch search --json``) and
+``/api/reports/<id>``. Errors are ``{"error": …}`` with their status."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request
+
+from gxsearch import facets
+from gxsearch.errors import BadQuery
+from gxsearch.web import common
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+@bp.get("/search")
+def search():
+    params = common.search_params()
+    if params.is_empty():
+        return jsonify(error="缺少检索词或筛选条件（参数 q）"), 400
+    per_page = common.per_page()
+    try:
+        # per_page=0: the total and the facets without hits (the library's 0 means all).
+        result = common.run_search(params, per_page=per_page or 1)
+    except BadQuery as exc:
+        return jsonify(error=str(exc)), 400
+    if not per_page:
+        result["hits"] = []
+    return jsonify(facets.json_record(result))
+
+
+@bp.get("/reports/<report_id>")
+def report(report_id: str):
+    found = common.load_report(report_id, request.args.get("q", "").strip())
+    keys = ("report_id", "title", "district", "province", "year", "published", "url",
+            "source")
+    sections = [{k: s.get(k) for k in ("id", "level", "heading", "path", "text")}
+                for s in found["sections"]]
+    return jsonify({**{k: found.get(k) for k in keys}, "sections": sections})

@@ -1,0 +1,93 @@
+"""The search pages: home, results, the results as CSV, the OpenSearch description."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    stream_with_context,
+)
+from markupsafe import Markup
+
+from gxsearch import facets
+from gxsearch import search as api
+from gxsearch.errors import BadQuery
+from gxsearch.web import common
+
+bp = Blueprint("search", __name__)
+EXAMPLES = ("依申请公开", '"行政复议"', "主动公开 year:2018")
+CSV_MAX_HITS = 10_000
+
+
+@bp.get("/")
+def home():
+    return render_template("index.html", info=api.index_info(common.index()),
+                           examples=[(ex, facets.SearchParams(q=ex).url()) for ex in EXAMPLES])
+
+
+@bp.get("/search")
+def search_page():
+    params = common.search_params()
+    if params.is_empty():
+        return redirect("/")
+    try:
+        result = common.run_search(params)
+    except BadQuery as exc:
+        shown = replace(params, q=params.q[:common.MAX_QUERY_CHARS])
+        return render_template("search.html", error=str(exc), params=shown), 400
+    for hit in result["hits"]:
+        hit["snippet_html"] = Markup(hit["snippet"])
+        hit["heading_markup"] = Markup(hit.get("heading_html") or "") or hit["heading"]
+    return render_template(
+        "search.html", params=params, result=result,
+        groups=facets.group_hits(result["hits"], params.q),
+        facet_groups=facets.facet_groups(result, params),
+        chosen=facets.chosen_filters(result, params),
+        sorts=facets.sort_links(params), pager=facets.page_links(result, params),
+        csv_url=replace(params, page=1).url("/search.csv"),
+    )
+
+
+@bp.get("/search.csv")
+def search_csv():
+    """The first ``CSV_MAX_HITS`` hits, streamed. At most ``EXPORTS`` run at once in a
+    process; another is a 503 with Retry-After, so that exports never hold every thread."""
+    params = common.search_params()
+    if params.is_empty():
+        abort(400, description="缺少检索词或筛选条件")
+    slots = current_app.extensions["gxsearch.exports"]
+    if not slots.acquire(blocking=False):
+        abort(503, description="导出任务繁忙，请稍后重试")
+    try:
+        rows = api.export(
+            common.index(), params.q, districts=params.filters.get("district", ()),
+            years=params.filters.get("year", ()), topics=params.filters.get("topic", ()),
+            provinces=params.filters.get("province", ()), sort=params.sort,
+            limit=CSV_MAX_HITS)
+    except BadQuery as exc:
+        slots.release()
+        abort(400, description=str(exc))
+    except BaseException:
+        slots.release()
+        raise
+
+    def body():
+        try:
+            yield from facets.csv_lines(rows)
+        finally:  # also when the client goes away mid-download
+            slots.release()
+
+    return Response(stream_with_context(body()), mimetype="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="gxsearch.csv"'})
+
+
+@bp.get("/opensearch.xml")
+def opensearch():
+    xml = render_template("opensearch.xml", root=common.base_url())
+    return Response(xml, mimetype="application/opensearchdescription+xml")
