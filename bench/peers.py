@@ -235,14 +235,16 @@ class Gxsearch:
         return {"total": res["total"], "hits": hits, "facets": fc}
 
     def hit_id(self, h):
-        return h.get("source", "").split("/", 1)[-1] or h.get("report_id")
+        # The manifest's id: the path below the corpus directory ("000/x.txt"); gxsearch
+        # keeps the file's resolved path.
+        return "/".join(h.get("source", "").split("/")[-2:]) or h.get("report_id")
 
     def contains(self, q, rid, narrow=None):
         """Is report ``rid`` among all matches? Public API only. Every hit of a common phrase
         (with snippets) is slow, so first narrow to the report's own year and issuing body
         (unique in the corpus); only if that misses (metadata not recognised), page all hits."""
-        # gxsearch keys a report by its path relative to the *parent* of the indexed directory
-        # ("corpus-300/000/x.txt"); manifest ids are relative to the corpus directory.
+        # gxsearch keeps a report's resolved path ("/…/corpus-300/000/x.txt"); manifest ids
+        # are relative to the corpus directory.
         def mine(h):
             src = h.get("source", "")
             return src == rid or src.endswith("/" + rid)

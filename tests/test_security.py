@@ -237,3 +237,88 @@ def test_serve_listens_on_loopback_by_default():
     from gxsearch.server import serve
 
     assert inspect.signature(serve).parameters["host"].default == "127.0.0.1"
+
+
+# --- limits on what a request may ask -----------------------------------------------------
+
+@pytest.fixture(scope="module")
+def seed_client(seed_index_dir):
+    return web.create_app({"INDEX_DIR": str(seed_index_dir), "TESTING": True}).test_client()
+
+
+@pytest.mark.parametrize("path", ["/search", "/api/search", "/search.csv"])
+def test_more_than_50_values_of_a_filter_is_a_400_that_says_so(seed_client, path):
+    ok = [("q", "公"), *[("district", str(i)) for i in range(50)]]
+    with seed_client.get(path, query_string=ok) as resp:
+        assert resp.status_code == 200
+    resp = seed_client.get(path, query_string=[*ok, ("district", "50")])
+    assert resp.status_code == 400
+    message = "筛选条件 district 最多 50 个取值（收到 51 个）"
+    assert message in resp.get_data(as_text=True)
+
+
+def test_the_results_page_with_many_filters_stays_small(seed_client):
+    import time
+
+    many = [("q", "公"), *[(f, f"{f}{i}") for f in ("district", "topic", "province")
+                           for i in range(50)], *[("year", str(1960 + i)) for i in range(50)]]
+    t0 = time.perf_counter()
+    resp = seed_client.get("/search", query_string=many)
+    took = time.perf_counter() - t0
+    assert resp.status_code == 200
+    # 200 chosen values, each listed once with its removal link (which repeats the others).
+    assert len(resp.get_data()) < 2_000_000, len(resp.get_data())
+    print(f"200 filter values: {len(resp.get_data()):,} bytes in {took * 1000:.0f} ms")
+
+
+def test_an_oversized_query_string_is_a_short_400(seed_client):
+    resp = seed_client.get("/search", query_string={"q": "公" * 65_536})
+    body = resp.get_data(as_text=True)
+    assert resp.status_code == 400 and "请求参数太长" in body
+    assert len(resp.get_data()) < 4_000 and "公公公" not in body
+    api = seed_client.get("/api/search", query_string={"q": "公" * 65_536})
+    assert api.status_code == 400 and "请求参数太长" in api.get_json()["error"]
+
+
+def test_a_query_over_1000_characters_is_a_400_that_echoes_it_once_cut(seed_client):
+    resp = seed_client.get("/search", query_string={"q": "公" * 1_500})
+    body = resp.get_data(as_text=True)
+    assert resp.status_code == 400 and "检索式太长（1500 个字符），请不超过 1000 个字符" in body
+    assert "公" * 1_001 not in body and len(resp.get_data()) < 12_000
+
+
+@pytest.mark.parametrize(("value", "status", "hits"), [
+    ("0", 200, 0), ("1", 200, 1), ("100", 200, None), ("101", 400, None), ("-1", 400, None),
+    ("x", 400, None), ("²", 400, None), ("", 400, None)])
+def test_api_per_page_is_0_to_100(seed_client, value, status, hits):
+    resp = seed_client.get("/api/search", query_string={"q": "公开", "per_page": value})
+    data = resp.get_json()
+    assert resp.status_code == status, value
+    if status == 400:
+        assert data == {"error": f"per_page 须为 0 到 100 的整数（收到 {value!r}）"}
+    elif hits is not None:
+        assert len(data["hits"]) == hits and data["total"] > 10
+        assert sum(data["facets"]["year"].values()) >= data["total"]
+
+
+def test_csv_is_streamed_and_a_third_export_at_once_is_a_503(seed_client):
+    first = seed_client.get("/search.csv?q=公开", buffered=False)
+    second = seed_client.get("/search.csv?q=依申请公开", buffered=False)
+    try:
+        assert first.is_streamed and first.status_code == second.status_code == 200
+        third = seed_client.get("/search.csv?q=复议")
+        assert third.status_code == 503 and third.headers["Retry-After"] == "5"
+        assert "导出任务繁忙，请稍后重试" in third.get_data(as_text=True)
+    finally:
+        first.close()
+        second.close()
+    # Closing (a client that went away) gives the slots back.
+    again = seed_client.get("/search.csv?q=复议")
+    assert again.status_code == 200 and again.get_data().startswith(b"\xef\xbb\xbf")
+
+
+def test_an_export_never_read_gives_its_slot_back(seed_client):
+    for _ in range(5):  # more than the two slots
+        with seed_client.head("/search.csv?q=公开") as resp:
+            assert resp.status_code == 200
+    assert seed_client.get("/search.csv?q=公开").status_code == 200

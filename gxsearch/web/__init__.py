@@ -66,7 +66,9 @@ def security_headers(resp: Response) -> Response:
 def template_globals() -> dict:
     # The query box keeps what was asked, cut to what a query may hold: a 64 KB query is
     # answered with a short page, not echoed back.
-    return {"q": request.args.get("q", "")[:common.MAX_QUERY_CHARS] if request else ""}
+    if not request or len(request.query_string) > common.MAX_QUERY_STRING:
+        return {"q": ""}
+    return {"q": request.args.get("q", "")[:common.MAX_QUERY_CHARS]}
 
 
 def _is_api() -> bool:

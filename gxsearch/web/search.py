@@ -11,7 +11,6 @@ from flask import (
     current_app,
     redirect,
     render_template,
-    stream_with_context,
 )
 from markupsafe import Markup
 
@@ -77,14 +76,26 @@ def search_csv():
         slots.release()
         raise
 
+    # The slot is given back once: when the last line is out, when the client goes away
+    # mid-download, or when the response is closed unread (HEAD). No request context is
+    # needed while streaming: the rows come from the library.
+    held = [True]
+
+    def release():
+        if held:
+            held.clear()
+            slots.release()
+
     def body():
         try:
             yield from facets.csv_lines(rows)
-        finally:  # also when the client goes away mid-download
-            slots.release()
+        finally:
+            release()
 
-    return Response(stream_with_context(body()), mimetype="text/csv",
+    resp = Response(body(), mimetype="text/csv",
                     headers={"Content-Disposition": 'attachment; filename="gxsearch.csv"'})
+    resp.call_on_close(release)
+    return resp
 
 
 @bp.get("/opensearch.xml")
