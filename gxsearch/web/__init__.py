@@ -29,7 +29,7 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
 }
 ERROR_TITLES = {400: "检索式有误", 404: "页面不存在", 405: "不支持的请求方法",
-                413: "请求太大", 414: "请求网址太长", 500: "服务器内部错误",
+                413: "请求太大", 500: "服务器内部错误",
                 503: "暂时无法提供服务"}
 
 
@@ -77,7 +77,7 @@ def _is_api() -> bool:
 
 def http_error(exc: HTTPException):
     code = exc.code or 500
-    message = exc.description if code in (400, 414, 503) else ERROR_TITLES.get(code, exc.name)
+    message = exc.description if code in (400, 503) else ERROR_TITLES.get(code, exc.name)
     headers = {"Retry-After": "5"} if code == 503 else {}
     if _is_api():
         return jsonify(error=message), code, headers
