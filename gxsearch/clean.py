@@ -4,6 +4,12 @@
 becomes half-width, pinyin annotations scraped from "phonetic" sites (`技術(shù)`) go, and
 traditional characters become simplified. `clean` additionally removes what the web page or
 PDF put around the report (breadcrumbs, share bars, counters, page numbers) and hard wraps.
+
+`clean_both` returns the cleaned text twice, character for character aligned: folded (what
+matching, sections and metadata read) and as published (what a person reads: the report's own
+`，` and `（二）`, in simplified characters, without pinyin). Every edit is decided on the
+folded text and made at the same place in both, so an offset in one is the same character in
+the other and `match_form(display) == folded`.
 """
 
 from __future__ import annotations
@@ -12,8 +18,9 @@ import functools
 import itertools
 import re
 import unicodedata
-from collections import Counter
 from pathlib import Path
+
+from gxsearch.wraps import continues
 
 _WIDTH_TABLE = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
 _WIDTH_TABLE.update({0x3000: 0x20, 0xA0: 0x20})
@@ -157,12 +164,6 @@ _PAGE_NUMBER = re.compile(
     r"^(?:[-—–~]\s*\d{1,4}\s*[-—–~]|第\s*\d{1,4}\s*页(?:\s*[,/]?\s*共\s*\d{1,4}\s*页)?"
     r"|共\s*\d{1,4}\s*页\s*,?\s*第\s*\d{1,4}\s*页|\d{1,4}\s*/\s*\d{1,4})$"
 )
-_HEADING = re.compile(
-    r"^(?:[一二三四五六七八九十百]+、|\([一二三四五六七八九十]+\)|\d{1,2}(?:\.|、)(?!\d)"
-    r"|\(\d{1,2}\)|\d{1,2}\)|第[一二三四五六七八九十]+[章节部分条])"
-)
-_SENTENCE_END = "。!?;:"
-_CLOSERS = "”’\"」』)》"
 _COLLAPSE = re.compile(
     rf"(?<=[{_CJK}])\s+(?=[{_CJK}0-9A-Za-z(])|(?<=[0-9A-Za-z),:;.!?])\s+(?=[{_CJK}])"
 )
@@ -174,86 +175,145 @@ _HEAD_CHUNK = re.compile(rf"({_HEAD_MARK}\s*[^\s。;:!?,]{{1,25}})\s+")
 _AFTER_SENTENCE = re.compile(rf"(?<=[。!?;])\s+|(?<=:)\s+(?={_HEAD_MARK})")
 
 
-def _strip_furniture(line: str) -> str:
-    """Return `line` without page furniture; "" when nothing of the report is left."""
-    line = _INLINE_CRUMB.sub("", line)
-    line = _INLINE_JUNK.sub(" ", line)
-    line = _TAIL_ATTACH.sub("", line).strip()
+# A line as a pair (folded, as published) of equal length; see the module docstring.
+Pair = tuple[str, str]
+
+
+def _sub(pattern: re.Pattern, repl, pair: Pair) -> Pair:
+    """``pattern.sub`` decided on the folded side and made on both. ``repl`` is a string or a
+    function of the match returning a string, or None to leave the match as it is."""
+    f, d = pair
+    out_f, out_d, last = [], [], 0
+    for m in pattern.finditer(f):
+        r = repl(m) if callable(repl) else repl
+        if r is None:
+            continue
+        out_f += (f[last:m.start()], r)
+        out_d += (d[last:m.start()], r)
+        last = m.end()
+    if not out_f:
+        return pair
+    return "".join(out_f) + f[last:], "".join(out_d) + d[last:]
+
+
+def _strip(pair: Pair) -> Pair:
+    f, d = pair
+    a, b = len(f) - len(f.lstrip()), len(f.rstrip())
+    return (f[a:b], d[a:b]) if a < b else ("", "")
+
+
+def _strip_furniture(pair: Pair) -> Pair:
+    """``pair`` without page furniture; empty when nothing of the report is left."""
+    pair = _sub(_INLINE_CRUMB, "", pair)
+    pair = _sub(_INLINE_JUNK, " ", pair)
+    pair = _strip(_sub(_TAIL_ATTACH, "", pair))
+    line = pair[0]
     if not line:
-        return ""
+        return pair
     if _CRUMB_LINE.match(line):
         if len(line) <= 200:
-            return ""
-        line = _CRUMB_PATH.sub("", line).strip()
+            return "", ""
+        pair = _strip(_sub(_CRUMB_PATH, "", pair))
+        line = pair[0]
     if len(line) <= 160 and (
         _META.search(line) or _EDITOR.match(line) or _DATE_ONLY.match(line)
     ):
-        return ""
+        return "", ""
     if all(tok in _FURNITURE for tok in _TOKEN_SPLIT.split(line) if tok):
-        return ""
-    return line
-
-
-def _width(line: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
-
-
-def _wrap_width(widths: list[int]) -> int | None:
-    """The width a hard-wrapped document was wrapped at, or None if it does not look wrapped."""
-    counts = Counter(w for w in widths if w >= 20)
-    best, score = None, 0
-    for m in counts:
-        n = sum(c for w, c in counts.items() if m - max(3, m // 8) <= w <= m)
-        if n > score or (n == score and best is not None and m > best):
-            best, score = m, n
-    if best is None or score < 3 or score < 0.3 * len(widths):
-        return None
-    return best
-
-
-def _ends_sentence(line: str) -> bool:
-    tail = line.rstrip(_CLOSERS) or line
-    return tail[-1] in _SENTENCE_END
+        return "", ""
+    return pair
 
 
 def _latin(ch: str) -> bool:
     return ch.isascii() and ch.isalpha()
 
 
-def _rejoin(lines: list[str]) -> list[str]:
-    """Join hard-wrapped lines back into paragraphs."""
-    widths = [_width(line) for line in lines]
-    wrap = _wrap_width(widths)
-    if wrap is None:
-        return lines
-    out: list[str] = []
-    joinable = False
-    for line, width in zip(lines, widths, strict=True):
-        if out and joinable and not _HEADING.match(line):
-            sep = " " if _latin(out[-1][-1]) and _latin(line[0]) else ""
-            out[-1] += sep + line
+def _rejoin(pairs: list[Pair], indents: list[str]) -> list[Pair]:
+    """Join hard-wrapped lines back into paragraphs (``wraps.continues`` decides)."""
+    out: list[Pair] = []
+    joins_at = continues([d for _, d in pairs], indents)
+    for pair, joins in zip(pairs, joins_at, strict=True):
+        if out and joins:
+            sep = " " if _latin(out[-1][0][-1]) and _latin(pair[0][0]) else ""
+            out[-1] = (out[-1][0] + sep + pair[0], out[-1][1] + sep + pair[1])
         else:
-            out.append(line)
-        joinable = width >= 0.8 * wrap and not _ends_sentence(line)
+            out.append(pair)
     return out
 
 
-def _split_flattened(line: str) -> list[str]:
+def _split_flattened(pair: Pair) -> list[Pair]:
     """Split a web page body flattened onto one line back into paragraphs.
 
     The spaces such bodies keep mark the lost block boundaries; only the ones after a
     sentence, after a leading report title and after a short heading are trusted.
     """
+    line = pair[0]
     if len(line) < _FLAT_MIN:
-        return [line]
-    parts: list[str] = []
-    for i, chunk in enumerate(_AFTER_SENTENCE.split(line)):
+        return [pair]
+    cuts: list[tuple[int, int]] = []  # (end of a part, start of the next)
+    pos = 0
+    pieces = [(m.start(), m.end()) for m in _AFTER_SENTENCE.finditer(line)]
+    bounds = [0] + [e for _, e in pieces]
+    ends = [s for s, _ in pieces] + [len(line)]
+    for i, (start, end) in enumerate(zip(bounds, ends, strict=True)):
+        chunk = line[start:end]
         m = (_LEAD_TITLE if i == 0 else _HEAD_CHUNK).match(chunk)
         if m and m.end() < len(chunk):
-            parts += [m.group(1), chunk[m.end():]]
-        else:
-            parts.append(chunk)
-    return parts
+            cuts.append((start + m.end(1), start + m.end()))
+        if end < len(line):
+            cuts.append((end, bounds[i + 1]))
+        pos = end
+    del pos
+    out, last = [], 0
+    for end, nxt in cuts:
+        out.append((pair[0][last:end], pair[1][last:end]))
+        last = nxt
+    out.append((pair[0][last:], pair[1][last:]))
+    return [p for p in out if p[0]]
+
+
+def _simplified(text: str) -> str:
+    """Traditional lines converted to simplified, character for character where OpenCC's
+    phrase conversion would change a line's length (offsets must stay aligned)."""
+    traditional = _traditional_only()
+    if traditional.isdisjoint(text):
+        return text
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if traditional.isdisjoint(line):
+            continue
+        out = _converter().convert(line)
+        if len(out) != len(line):
+            table = _common_forms()
+            out = "".join(table.get(ch, [ch])[0] for ch in line)
+        lines[i] = out
+    return "\n".join(lines)
+
+
+def match_form(text: str) -> str:
+    """The folded form of text as published (``clean_both``'s second half): widths folded,
+    one character for one, so offsets carry over."""
+    return text.translate(_WIDTH_TABLE)
+
+
+def clean_both(raw: str) -> Pair:
+    """``(folded, as published)``: `raw` without page furniture, page numbers, hard wraps and
+    stray spaces, one paragraph per line (see the module docstring)."""
+    d = _simplified(raw.replace("\r\n", "\n").replace("\r", "\n"))
+    pair = (match_form(d), d)
+    if "(" in pair[0]:
+        pair = _sub(_PINYIN, lambda m: "" if _is_pinyin(m.group(1)) else None, pair)
+    pair = _sub(_COMMENT, " ", _sub(_INVISIBLE, "", pair))
+    lines, indents = [], []
+    for line in zip(pair[0].split("\n"), pair[1].split("\n"), strict=True):
+        indent = line[1][: len(line[0]) - len(line[0].lstrip())]
+        line = _strip_furniture(_strip(_sub(_SPACES, " ", line)))
+        if line[0] and not _PAGE_NUMBER.match(line[0]):
+            lines.append(line)
+            indents.append(indent)
+    lines = [part for line in _rejoin(lines, indents) for part in _split_flattened(line)]
+    lines = [_sub(_COLLAPSE, "", line) for line in lines]
+    return "\n".join(f for f, _ in lines), "\n".join(d for _, d in lines)
 
 
 def clean(raw: str) -> str:
@@ -261,12 +321,4 @@ def clean(raw: str) -> str:
 
     The result has one paragraph per line, separated by a single newline.
     """
-    text = fold(raw).replace("\r\n", "\n").replace("\r", "\n")
-    text = _COMMENT.sub(" ", _INVISIBLE.sub("", text))
-    lines = []
-    for line in text.split("\n"):
-        line = _strip_furniture(_SPACES.sub(" ", line).strip())
-        if line and not _PAGE_NUMBER.match(line):
-            lines.append(line)
-    lines = [part for line in _rejoin(lines) for part in _split_flattened(line)]
-    return "\n".join(_COLLAPSE.sub("", line) for line in lines)
+    return clean_both(raw)[0]
