@@ -9,7 +9,8 @@ that a reader maps into memory and slices without decoding:
   frequencies (the weights Whoosh scores with);
 * ``grams``: per unit bigram, the document numbers;
 * ``length``: the ``words`` field length of each document, as Whoosh reports it (BM25);
-* ``text``: each section's heading, separator and text (``match.content``), lowercased, as
+* ``text``: each section's heading, separator and text (``match.content``), folded to match
+  (the stored text is as published: ``clean.match_form``) and lowercased, as
   UTF-8, one ``\\n`` between documents, so a phrase is checked on it without unpickling
   stored fields; ``gaps``: whether a document's text holds whitespace other than line breaks
   (where a phrase may be spaced out, so a plain substring search does not settle it).
@@ -35,6 +36,7 @@ from pathlib import Path
 import numpy as np
 from whoosh.codec.whoosh3 import W3LeafMatcher
 
+from gxsearch.clean import match_form
 from gxsearch.errors import IndexDamaged
 
 MAGIC = b"GXCOL1\n"
@@ -106,7 +108,7 @@ def derive(reader) -> dict[str, np.ndarray]:
     texts, offsets, gaps = bytearray(), array("q", [0]), bytearray(n)
     for d in range(n):
         if not reader.is_deleted(d):
-            text = content(reader.stored_fields(d)).lower()
+            text = match_form(content(reader.stored_fields(d))).lower()
             texts += text.encode("utf-8")
             gaps[d] = _GAP_RE.search(text) is not None
         texts += b"\n"

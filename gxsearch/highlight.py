@@ -1,8 +1,10 @@
 """Highlighting: mark what a query found in a section's text, as safe HTML.
 
-Works on the stored (folded, cleaned) text with a regular expression built from the query's
-literals, so a quoted phrase is marked whole (not its pieces), there is no length limit, and
-snippets are cut at Chinese sentence ends (。！？； and line breaks) rather than at ``.!?``.
+Works on the stored text as published, matched in its folded form (``clean.match_form``,
+one character for one, so a match there marks the same characters of the published text),
+with a regular expression built from the query's literals, so a quoted phrase is marked
+whole (not its pieces), there is no length limit, and snippets are cut at Chinese
+sentence ends (。！？； and line breaks) rather than at ``.!?``.
 The only markup in the output is ``<mark>``; everything else is escaped.
 """
 
@@ -12,6 +14,7 @@ import html
 import re
 
 from gxsearch.analysis import literal_units, segment
+from gxsearch.clean import match_form
 from gxsearch.match import unit_pattern
 from gxsearch.query import ParsedQuery
 
@@ -43,17 +46,18 @@ def mark(text: str, pattern: re.Pattern | None) -> str:
     if pattern is None:
         return html.escape(text)
     out, last = [], 0
-    for m in pattern.finditer(text):
+    for m in pattern.finditer(match_form(text)):
         if m.end() == m.start():
             continue
         out.append(html.escape(text[last:m.start()]))
-        out.append(f"<mark>{html.escape(m.group())}</mark>")
+        out.append(f"<mark>{html.escape(text[m.start():m.end()])}</mark>")
         last = m.end()
     out.append(html.escape(text[last:]))
     return "".join(out)
 
 
 def _window(text: str, pattern: re.Pattern | None, size: int) -> tuple[int, int]:
+    text = match_form(text)
     sentences = [(m.start(), m.end()) for m in _SENTENCE_RE.finditer(text) if m.end() > m.start()]
     if not sentences:
         return 0, 0

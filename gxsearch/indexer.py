@@ -33,7 +33,7 @@ from pathlib import Path, PurePosixPath
 from whoosh import index as whoosh_index
 
 from gxsearch import columns, read
-from gxsearch.clean import clean
+from gxsearch.clean import clean_both, match_form
 from gxsearch.errors import IndexMissing, IndexWriteError, ReadError
 from gxsearch.meta import extract_meta
 from gxsearch.plan import Known, Plan, plan
@@ -63,7 +63,9 @@ def analyse(source: read.Source, key: str, rid: str) -> dict:
     ``{"report_id", "source", "sha1", "docs"}`` where ``docs`` holds the report document
     first, then one per section.
     """
-    cleaned = clean(source.raw)
+    # Matching, sections and metadata read the folded text; what is stored to be read is
+    # the text as published (the report's own ，and （二）), aligned character for character.
+    cleaned, shown = clean_both(source.raw)
     meta = extract_meta(source.raw, cleaned, source.header, PurePosixPath(key).name)
     year = meta.get("year")
     facets = {
@@ -72,7 +74,7 @@ def analyse(source: read.Source, key: str, rid: str) -> dict:
         "year": str(year) if year else "",
     }
     facets = {k: v for k, v in facets.items() if v}
-    sections = split_sections(cleaned)
+    sections = split_sections(cleaned, shown)
     docs = [{
         "kind": "report", "key": rid, "report_id": rid, "source": key,
         "title": meta.get("title") or "", "sha1": source.sha1, "original": source.raw,
@@ -83,14 +85,14 @@ def analyse(source: read.Source, key: str, rid: str) -> dict:
         # Index the section as published: heading, then whatever separated it from the text
         # ("" for an inline heading), so "1.其他需要报告的事项无" or a heading cut inside a
         # number ("10.第9" + "999项") stays one phrase. match.content() rebuilds the same.
-        rest = cleaned[sec.start:sec.end][len(sec.heading):]
+        rest = shown[sec.start:sec.end][len(sec.heading):]
         sep = rest[:len(rest) - len(rest.lstrip())] if sec.heading else ""
-        content = f"{sec.heading}{sep}{sec.text}"
+        content = match_form(f"{sec.heading}{sep}{sec.text}")
         doc = {
             "kind": "section", "key": f"{rid}#{sec.id}", "report_id": rid,
             "section_id": sec.id, "source": key,
             "words": content, "grams": content,
-            "topic": ",".join(topics_for(sec.path, sec.text)),
+            "topic": ",".join(topics_for(tuple(map(match_form, sec.path)), match_form(sec.text))),
             "year_num": int(year) if year else 0, "order": order,
             "title": meta.get("title") or "", "heading": sec.heading,
             "heading_path": list(sec.path), "level": sec.level, "text": sec.text, "sep": sep,

@@ -277,15 +277,30 @@ def _find_headings(text: str) -> list[tuple[int, int, int]]:
     return found
 
 
-def split_sections(text: str) -> list[Section]:
-    """Split cleaned report text into sections in document order (see module docstring)."""
+def _stripped(text: str, a: int, b: int) -> tuple[int, int]:
+    """``text[a:b]`` without surrounding white space, as a range."""
+    piece = text[a:b]
+    lead = len(piece) - len(piece.lstrip())
+    return (a + lead, a + len(piece.rstrip())) if piece.strip() else (a, a)
+
+
+def split_sections(text: str, shown: str | None = None) -> list[Section]:
+    """Split cleaned report text into sections in document order (see module docstring).
+
+    ``text`` is the folded text (``clean.clean_both``); ``shown``, the same text as published
+    and aligned with it, gives the sections' ``heading`` and ``text`` (default: ``text``).
+    """
     if not text:
         return []
+    shown = text if shown is None else shown
+    if len(shown) != len(text):
+        raise ValueError("the text as published is not aligned with the folded text")
     heads = _find_headings(text)
     sections: list[Section] = []
     if not heads or heads[0][0] > 0:
         first = heads[0][0] if heads else len(text)
-        sections.append(Section("s0", 0, "", (), text[:first].strip(), 0, first))
+        a, b = _stripped(text, 0, first)
+        sections.append(Section("s0", 0, "", (), shown[a:b], 0, first))
     stack: list[tuple[int, str, tuple[str, ...], list[int]]] = []  # level, id, path, n children
     root_children = [0]
     for i, (start, head_end, level) in enumerate(heads):
@@ -296,8 +311,10 @@ def split_sections(text: str) -> list[Section]:
         counter[0] += 1
         parent_id = stack[-1][1] if stack else "s"
         sid = f"{parent_id}-{counter[0]}" if stack else f"s{counter[0]}"
-        heading = text[start:head_end].strip()
+        a, b = _stripped(text, start, head_end)
+        heading = shown[a:b]
         path = (stack[-1][2] if stack else ()) + (heading,)
-        sections.append(Section(sid, level, heading, path, text[head_end:end].strip(), start, end))
+        a, b = _stripped(text, head_end, end)
+        sections.append(Section(sid, level, heading, path, shown[a:b], start, end))
         stack.append((level, sid, path, [0]))
     return sections

@@ -299,3 +299,31 @@ def test_serve_with_workers_answers_replaces_a_dead_worker_and_stops(seed_index_
         if proc.poll() is None:
             proc.kill()
             proc.communicate()
+
+
+# Pingtan 2022 (80629), verbatim: full-width commas and brackets, as the report has them.
+PUBLISHED = """平潭综合实验区2022年度政府信息公开工作年度报告
+一、总体情况
+（一）主动公开方面
+六是做好疫情防控专栏优化。新增核酸检测机构、发热门诊、疫苗接种机构查询功能，规范、集中公开疫情防控信息情况，主动回应社会关切。
+（二）依申请公开方面
+一是畅通依申请公开渠道，推动全区政务公开单位动态更新政府信息公开指南，规范申请接收渠道指引，畅通线上、线下申请渠道，督促各有关单位及时受理，提高答复时效性。
+"""
+
+
+def test_text_is_shown_as_published_and_highlighted_on_the_right_characters(tmp_path):
+    index_dir = build(tmp_path, {"80629.txt": PUBLISHED})
+    client = create_app({"INDEX_DIR": str(index_dir), "TESTING": True}).test_client()
+    hit = first_hit(client, "依申请公开渠道")
+    assert hit["heading"] == "一、总体情况 › （二）依申请公开方面"
+    assert "<mark>依申请公开渠道</mark>，推动全区政务公开单位" in hit["snippet"]
+    page = html(client.get(f"/report/{hit['report_id']}?q=依申请公开渠道"))
+    assert "（二）依申请公开方面" in page and "(二)" not in page
+    assert "畅通<mark>依申请公开渠道</mark>，推动" in page
+    assert "疫苗接种机构查询功能，规范、集中公开" in page
+    # Matching still folds widths: the half-width form of the text finds it.
+    assert first_hit(client, '"线上、线下申请渠道,督促"')["section_id"] == hit["section_id"]
+    rows = list(csv.reader(io.StringIO(
+        client.get("/search.csv?q=依申请公开渠道").get_data().decode("utf-8-sig"))))
+    assert rows[1][1] == "一、总体情况 › （二）依申请公开方面"
+    assert "依申请公开渠道，推动" in rows[1][6]
