@@ -152,6 +152,11 @@ _META = re.compile(
     r"浏览次数|阅读次数|访问次数|点击(?:数|量)?\s*:|字体\s*:|字号|发布时间\s*:\s*\d|打印本页"
 )
 _EDITOR = re.compile(r"^(?:责编|责任编辑|编辑)\s*:")
+# A CMS page's metadata lines (索引号 … 公开日期 …, a crawler's 采集时间): metadata, read by
+# meta.py from the raw text, never body. A 名称/标题 label loses only the label.
+_CMS_LINE = re.compile(
+    r"^(?:索\s*引\s*号|采集时间|发布机构|公开日期|成文日期|主题分类|文\s*号)\s*:?")
+_CMS_LABEL = re.compile(r"^(?:名\s*称|标\s*题)\s*:?\s*(?=\S)")
 _DATE_ONLY = re.compile(r"^(?:时间|日期|发布时间|发布日期)\s*:[\d\-/: 年月日]*$")
 _TOKEN_SPLIT = re.compile(r"[\s\[\]【】|]+")
 _FURNITURE = {
@@ -159,6 +164,9 @@ _FURNITURE = {
     "关闭窗口", "返回顶部", "微信", "微博", "QQ空间", "全真版", "文字版", "文件下载",
     "相关链接", "相关链接:", "分享", "分享到", "分享到:", "Baidu", "map", "附件下载",
     "上一篇", "下一篇", ":",
+    # Site bars of government CMSs (accessibility, elderly mode, script switch, assistant).
+    "繁體版", "繁体版", "简体版", "无障碍", "无障碍浏览", "适老化", "适老版", "长者模式",
+    "退出长者模式", "智能问答", "移动版", "English",
 }
 _PAGE_NUMBER = re.compile(
     r"^(?:[-—–~]\s*\d{1,4}\s*[-—–~]|第\s*\d{1,4}\s*页(?:\s*[,/]?\s*共\s*\d{1,4}\s*页)?"
@@ -217,8 +225,10 @@ def _strip_furniture(pair: Pair) -> Pair:
         line = pair[0]
     if len(line) <= 160 and (
         _META.search(line) or _EDITOR.match(line) or _DATE_ONLY.match(line)
+        or _CMS_LINE.match(line)
     ):
         return "", ""
+    pair = _sub(_CMS_LABEL, "", pair)
     if all(tok in _FURNITURE for tok in _TOKEN_SPLIT.split(line) if tok):
         return "", ""
     return pair
@@ -296,9 +306,11 @@ def match_form(text: str) -> str:
     return text.translate(_WIDTH_TABLE)
 
 
-def clean_both(raw: str) -> Pair:
+def clean_both(raw: str, wrapped: bool = True) -> Pair:
     """``(folded, as published)``: `raw` without page furniture, page numbers, hard wraps and
-    stray spaces, one paragraph per line (see the module docstring)."""
+    stray spaces, one paragraph per line (see the module docstring). ``wrapped=False`` is for
+    text whose reader already joined the wraps from the layout (PDF, Word, Markdown): its
+    lines are paragraphs and table rows and are kept as they are."""
     d = _simplified(raw.replace("\r\n", "\n").replace("\r", "\n"))
     pair = (match_form(d), d)
     if "(" in pair[0]:
@@ -311,7 +323,9 @@ def clean_both(raw: str) -> Pair:
         if line[0] and not _PAGE_NUMBER.match(line[0]):
             lines.append(line)
             indents.append(indent)
-    lines = [part for line in _rejoin(lines, indents) for part in _split_flattened(line)]
+    if wrapped:
+        lines = _rejoin(lines, indents)
+    lines = [part for line in lines for part in _split_flattened(line)]
     lines = [_sub(_COLLAPSE, "", line) for line in lines]
     return "\n".join(f for f, _ in lines), "\n".join(d for _, d in lines)
 

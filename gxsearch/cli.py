@@ -62,7 +62,8 @@ def _progress_printer():
 @click.option("--procs", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Worker processes for analysis.")
 def index_cmd(paths, index_dir, rebuild, procs):
-    """Index report files (.txt, .html) under PATHS (default: seeds/)."""
+    """Index report files under PATHS (default: seeds/): .txt, .html/.htm, .pdf, .docx, .doc,
+    .md. Every other file is named and skipped with its reason."""
     from gxsearch.indexer import index_paths
 
     try:
@@ -82,9 +83,12 @@ def index_cmd(paths, index_dir, rebuild, procs):
         f"{summary['seconds']:.1f} s ({'rebuilt' if summary['rebuilt'] else 'updated'} "
         f"{summary['generation']})"
     )
-    if summary["files"] and not summary["analysed"] and not summary["unchanged"]:
+    if not summary["analysed"] and not summary["unchanged"] and not summary["reports"]:
+        why = (f"all {len(summary['skipped'])} files were skipped (reasons above)"
+               if summary["skipped"] else "no report files found")
+        click.echo(f"error: nothing readable to index: {why}", err=True)
         sys.exit(1)
-    if not summary["files"] and summary["skipped"]:
+    if summary["files"] and not summary["analysed"] and not summary["unchanged"]:
         sys.exit(1)
 
 

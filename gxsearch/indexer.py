@@ -21,6 +21,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import re
 import shutil
 import time
 import traceback
@@ -33,7 +34,7 @@ from pathlib import Path, PurePosixPath
 from whoosh import index as whoosh_index
 
 from gxsearch import columns, read
-from gxsearch.clean import clean_both, match_form
+from gxsearch.clean import clean, clean_both, match_form
 from gxsearch.errors import IndexMissing, IndexWriteError, ReadError
 from gxsearch.meta import extract_meta
 from gxsearch.plan import Known, Plan, plan
@@ -65,8 +66,9 @@ def analyse(source: read.Source, key: str, rid: str) -> dict:
     """
     # Matching, sections and metadata read the folded text; what is stored to be read is
     # the text as published (the report's own ，and （二）), aligned character for character.
-    cleaned, shown = clean_both(source.raw)
-    meta = extract_meta(source.raw, cleaned, source.header, PurePosixPath(key).name)
+    cleaned, shown = clean_both(source.raw, source.wrapped)
+    meta = extract_meta(source.raw, cleaned, source.header, PurePosixPath(key).name,
+                        source.meta)
     year = meta.get("year")
     facets = {
         "district": meta.get("district") or "",
@@ -74,12 +76,16 @@ def analyse(source: read.Source, key: str, rid: str) -> dict:
         "year": str(year) if year else "",
     }
     facets = {k: v for k, v in facets.items() if v}
-    sections = split_sections(cleaned, shown)
+    rows = frozenset(re.sub(r"\s+", "", clean(line)) for table in source.tables
+                     for line in table.lines())
+    sections = split_sections(cleaned, shown, rows)
     docs = [{
         "kind": "report", "key": rid, "report_id": rid, "source": key,
         "title": meta.get("title") or "", "sha1": source.sha1, "original": source.raw,
-        "meta": {**meta, "source": key, "sections": len(sections),
-                 "encoding": source.encoding, "header": dict(source.header)},
+        "meta": {**meta, "source": key, "sections": len(sections), "format": source.format,
+                 "pages": source.pages, "encoding": source.encoding,
+                 "header": dict(source.header),
+                 "tables": [t.as_dict() for t in source.tables]},
     }]
     for order, sec in enumerate(sections):
         # Index the section as published: heading, then whatever separated it from the text
@@ -87,7 +93,10 @@ def analyse(source: read.Source, key: str, rid: str) -> dict:
         # number ("10.第9" + "999项") stays one phrase. match.content() rebuilds the same.
         rest = shown[sec.start:sec.end][len(sec.heading):]
         sep = rest[:len(rest) - len(rest.lstrip())] if sec.heading else ""
-        content = match_form(f"{sec.heading}{sep}{sec.text}")
+        # A section with no text of its own (a part whose text is all in its subsections) is
+        # kept for the contents but not indexed: it would be a hit that shows only a heading.
+        content = match_form(columns.content({"heading": sec.heading, "sep": sep,
+                                              "text": sec.text}))
         doc = {
             "kind": "section", "key": f"{rid}#{sec.id}", "report_id": rid,
             "section_id": sec.id, "source": key,
@@ -135,6 +144,7 @@ def _files(paths: Iterable[str]) -> tuple[list[str], list[str], list[tuple[str, 
         if p.is_dir():
             covered.append(os.path.realpath(p))
         files += [os.path.realpath(path) for path, _ in read.list_files([str(p)])]
+        missing += read.unsupported([str(p)])  # named and skipped, never silently ignored
     return list(dict.fromkeys(files)), covered, missing
 
 

@@ -15,8 +15,10 @@ from gxsearch.analysis import gram_analyzer, word_analyzer
 
 #: Bumped whenever the schema, the analysis or the index layout changes (5: the columns of
 #: each segment, ``columns.py``; 6: ``source`` is the file's resolved path and report ids come
-#: from the file's content, ``plan.py``); an index of another version is rebuilt.
-SCHEMA_VERSION = 6
+#: from the file's content, ``plan.py``; 7: text as published, tables and places in the
+#: report's metadata, sections with no text of their own not indexed); an index of another
+#: version is rebuilt.
+SCHEMA_VERSION = 7
 
 FACET_FIELDS = ("district", "year", "topic", "province")
 

@@ -18,6 +18,7 @@ from functools import partial
 
 import numpy as np
 
+from gxsearch import layout
 from gxsearch.analysis import segment
 from gxsearch.errors import BadQuery, NotFound
 from gxsearch.highlight import mark, pattern_for, snippet, terms_for
@@ -25,6 +26,7 @@ from gxsearch.index import Generation, Index, in_child
 from gxsearch.match import match
 from gxsearch.postings import bm25, top
 from gxsearch.query import ParsedQuery, check_year, parse
+from gxsearch.read.common import Table
 from gxsearch.schema import FACET_FIELDS
 
 __all__ = ["Index", "export", "get_report", "highlight_html", "index_info", "open_index", "search"]
@@ -323,22 +325,45 @@ def get_report(index: Index, report_id: str, query: str = "") -> dict:
                 for n in searcher.document_numbers(kind="section", report_id=report_id)]
     docs.sort(key=lambda d: tuple(d.get("span") or (0, 0)))
     meta = report.get("meta") or {}
+    tables = [Table.from_dict(t) for t in meta.get("tables") or ()]
+    rows = layout.row_index(tables)
     sections = []
     for d in docs:
-        paras = [p for p in (d.get("text") or "").split("\n") if p.strip()]
+        parts = layout.blocks(d.get("text") or "", tables, rows)
         sections.append({
             "id": d["section_id"], "level": d.get("level", 0), "heading": d.get("heading", ""),
             "heading_html": mark(d.get("heading", ""), pattern), "path": d.get("heading_path", []),
             "text": d.get("text", ""), "topics": [t for t in d.get("topic", "").split(",") if t],
-            "html": "".join(f"<p>{mark(p, pattern)}</p>" for p in paras),
+            "blocks": parts, "html": "".join(_block_html(b, pattern) for b in parts),
         })
     return {
         "report_id": report_id, "title": report.get("title") or meta.get("title", ""),
         "district": meta.get("district", ""), "province": meta.get("province", ""),
+        "issuer": meta.get("issuer", meta.get("district", "")),
+        "prefecture": meta.get("prefecture", ""), "county": meta.get("county", ""),
+        "place": meta.get("place", meta.get("province", "")),
         "year": meta.get("year"), "published": meta.get("published", ""),
         "url": meta.get("url", ""), "source": report.get("source", ""),
+        "format": meta.get("format", "text"), "pages": meta.get("pages", 0),
+        "tables": [t.as_dict() for t in tables],
         "sections": sections, "original": report.get("original", ""),
     }
+
+
+def _block_html(block: dict, pattern) -> str:
+    """One block of a section (``layout.blocks``) as HTML, the query marked."""
+    if block["kind"] == "p":
+        return f"<p>{mark(block['text'], pattern)}</p>"
+    body = []
+    for row in block["rows"]:
+        cells = []
+        for c in row:
+            attrs = "".join(f' {k}="{c[k]}"' for k in ("rowspan", "colspan") if c[k] > 1)
+            cls = ' class="num"' if c["number"] else ""
+            cells.append(f"<td{attrs}{cls}>{mark(c['text'], pattern)}</td>")
+        body.append(f"<tr>{''.join(cells)}</tr>")
+    return f'<div class="table-wrap"><table class="report-table">{"".join(body)}</table></div>'
+
 
 
 def index_info(index: Index) -> dict:

@@ -35,8 +35,8 @@ _TEMPLATE = re.compile(
     r"|收到和处理政府信息公开申请(?:的)?情况"
     r"|(?:政府信息)?依申请公开(?:政府信息)?(?:工作|办理)?(?:的)?情况"
     r"|(?:政府信息公开(?:的)?)?收费及减免(?:的)?情况"
-    r"|(?:因政府信息公开申请)?(?:政府信息公开)?(?:申请)?行政复议[、和与及]?(?:提起)?行政诉讼(?:的)?情况"
-    r"|(?:政府信息公开(?:工作)?)?存在的主要问题(?:和|及|与)改进(?:措施|情况)"
+    r"|(?:因政府信息公开申请)?(?:政府信息公开)?(?:申请)?行政法?复议[、和与及]?(?:提起)?行政诉讼(?:的)?情况"
+    r"|(?:政府信息公开(?:工作)?)?存在的(?:主要)?问题(?:和|及|与)(?:改进|整改)(?:措施|情况)"
     r"|其他需要报告的事项"
     r"|政府信息公开情况统计表)"
 )
@@ -56,6 +56,13 @@ _YEAR_CUT = re.compile(r"\d{4}年(?!度?(?:政务|政府|工作|信息|年度))"
 _DIGITS_CUT = re.compile(r"\d{3,}(?![\d年])")  # flattened table cells, not a year
 _BODY_START = re.compile(
     r"在(?=[“《全本各省市区县])|指定|按照|根据|围绕|通过|依托|坚持|结合|我区|我局|今年|全年|目前"
+    r"|为(?=增强|进一步|确保|切实|做好|加强|推进|提高|了)"
+)
+# Rows of the template's tables that read like level-1 headings (三、本年度办理结果), and a
+# bare marker followed by figures or nothing (三、 alone in a flattened table): never parts.
+_TABLE_ROW = re.compile(
+    r"(?:本年新收|上年结转|本年度办理结果|结转下年度继续办理|本年度办结|本年度新收)"
+    r"|[\d \t]*(?=\n|$)"
 )
 _TABLE_CUT = re.compile(r"(?<=统计表)[\u4e00-\u9fff]|\d{3,}(?![\d年])")
 _ENUM_CUT = re.compile(r"[一二三四五六七八九]是")
@@ -103,14 +110,22 @@ def _marker_info(m: re.Match[str]) -> tuple[int, int]:
     raise AssertionError("unreachable")
 
 
-def _candidates(text: str) -> list[_Cand]:
+def _candidates(text: str, rows: frozenset[str] = frozenset()) -> list[_Cand]:
     cands = []
     for m in _MARKER.finditer(text):
         line_end = text.find("\n", m.end())
         line_end = len(text) if line_end < 0 else line_end
         level, num = _marker_info(m)
-        if num > 0:
-            cands.append(_Cand(m.start(), level, num, m.end(), line_end))
+        if num <= 0:
+            continue
+        if rows and _at_line_start(text, m.start()):
+            line = text[text.rfind("\n", 0, m.start()) + 1:line_end]
+            if _SPACE.sub("", line) in rows:
+                continue  # a row of one of the report's tables
+        if level == 1 and _TABLE_ROW.match(text, _skip_spaces(text, m.end(), line_end)) \
+                and not _TEMPLATE.match(text, _skip_spaces(text, m.end(), line_end)):
+            continue
+        cands.append(_Cand(m.start(), level, num, m.end(), line_end))
     pos = 0
     for line in text.split("\n"):
         if _is_unnumbered_heading(line):
@@ -232,13 +247,13 @@ def _heading_end(text: str, c: _Cand) -> int:
     return fallback - 1 if text[fallback - 1] == "," else fallback
 
 
-def _find_headings(text: str) -> list[tuple[int, int, int]]:
+def _find_headings(text: str, rows: frozenset[str]) -> list[tuple[int, int, int]]:
     """(start, heading end, level) of every accepted heading, in order."""
     counters = [0] * 5
     found: list[tuple[int, int, int]] = []
     heading_end = -1
     seen_top = False
-    for c in _candidates(text):
+    for c in _candidates(text, rows):
         if c.pos < heading_end:
             continue
         line_start = _at_line_start(text, c.pos)
@@ -284,18 +299,21 @@ def _stripped(text: str, a: int, b: int) -> tuple[int, int]:
     return (a + lead, a + len(piece.rstrip())) if piece.strip() else (a, a)
 
 
-def split_sections(text: str, shown: str | None = None) -> list[Section]:
+def split_sections(text: str, shown: str | None = None,
+                   table_rows: frozenset[str] = frozenset()) -> list[Section]:
     """Split cleaned report text into sections in document order (see module docstring).
 
     ``text`` is the folded text (``clean.clean_both``); ``shown``, the same text as published
     and aligned with it, gives the sections' ``heading`` and ``text`` (default: ``text``).
+    ``table_rows`` are the folded rows of the report's tables, white space removed: a line
+    that is one of them is never a heading.
     """
     if not text:
         return []
     shown = text if shown is None else shown
     if len(shown) != len(text):
         raise ValueError("the text as published is not aligned with the folded text")
-    heads = _find_headings(text)
+    heads = _find_headings(text, table_rows)
     sections: list[Section] = []
     if not heads or heads[0][0] > 0:
         first = heads[0][0] if heads else len(text)

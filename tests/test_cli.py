@@ -91,3 +91,106 @@ def test_serve_on_a_port_in_use_is_a_clear_error(seed_index_dir):
                    "--workers", "2")
     assert out.exit_code == 2
     assert f"cannot listen on 127.0.0.1:{port}" in out.output and "Traceback" not in out.output
+
+
+# --- reports as published: a folder of every format -----------------------------------------
+
+FORMATS = SEEDS.parent / "tests" / "data" / "formats"
+HTML = SEEDS.parent / "tests" / "data" / "html"
+MD = """# 平潭综合实验区2022年度政府信息公开工作年度报告
+
+## 一、总体情况
+
+2022年，平潭综合实验区坚持以习近平新时代中国特色社会主义思想为指导，深入学习贯彻党的二十大精神。
+
+## 六、其他需要报告的事项
+
+2022年，无收取信息处理费情况。
+"""
+
+
+def _mixed(tmp_path):
+    import shutil
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name in ("pingtan-2022.pdf", "pingtan-2011.docx", "pingtan-2011-scanned.pdf",
+                 "pingtan-2011-encrypted.pdf"):
+        shutil.copy(FORMATS / name, docs / name)
+    shutil.copy(HTML / "pingtan_2024.html", docs / "pingtan_2024.html")
+    (docs / "pingtan-2022.md").write_text(MD, encoding="utf-8")
+    (docs / "figures.xlsx").write_bytes(b"PK\x03\x04")
+    return docs
+
+
+def test_a_folder_of_every_format_is_read_and_every_skipped_file_named(tmp_path):
+    docs, ix = _mixed(tmp_path), str(tmp_path / "index")
+    out = _run("index", str(docs), "--index-dir", ix)
+    assert out.exit_code == 0, out.output
+    skipped = sorted(line for line in out.output.splitlines() if line.startswith("skipped "))
+    assert skipped == [
+        f"skipped {docs / 'figures.xlsx'}: unsupported format (.xlsx); gxsearch reads .doc .docx "
+        ".htm .html .markdown .md .pdf .txt",
+        f"skipped {docs / 'pingtan-2011-encrypted.pdf'}: encrypted: the PDF needs a password to open",
+        f"skipped {docs / 'pingtan-2011-scanned.pdf'}: no text layer (scanned)",
+    ]
+    assert "6 files: 4 indexed, 0 unchanged, 0 moved, 0 removed, 3 skipped; index holds 4 reports" in (
+        out.output)
+    from gxsearch.search import get_report, open_index, search
+
+    index = open_index(ix)
+    try:
+        ids = {h["report_id"] for h in search(index, "公开", per_page=100)["hits"]}
+        reports = {rid: get_report(index, rid) for rid in ids}
+        fields = ("title", "issuer", "place", "year", "published", "url", "format")
+        got = sorted(tuple(r[f] for f in fields) for r in reports.values())
+        # Expected values read off the sources (tests/data/*/README.md, the Pingtan texts).
+        assert got == [
+            ("平潭县人民政府2011年政府信息公开工作年度报告", "平潭县人民政府", "福建省 › 福州市 › 平潭县",
+             2011, "2012-02-20", "", "docx"),  # the signature date 二○一二年二月二十日
+            ("平潭综合实验区2022年度政府信息公开工作年度报告", "平潭综合实验区", "福建省 › 福州市 › 平潭县",
+             2022, "", "", "markdown"),
+            ("平潭综合实验区2022年度政府信息公开工作年度报告", "平潭综合实验区", "福建省 › 福州市 › 平潭县",
+             2022, "", "", "pdf"),
+            ("平潭综合实验区2024年度政府信息公开工作年度报告", "平潭综合实验区", "福建省 › 福州市 › 平潭县",
+             2024, "2025-03-10 15:35",
+             "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/202503/t20250310_97791.htm", "html"),
+        ]
+        pdf = next(r for r in reports.values() if r["format"] == "pdf")
+        html = next(r for r in reports.values() if r["format"] == "html")
+        six = ["一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况"]
+        assert [s["heading"] for s in pdf["sections"] if s["level"] == 1] == six + [
+            "四、政府信息公开行政法复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项"]
+        assert [s["heading"] for s in html["sections"] if s["level"] == 1] == six + [
+            "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项"]
+
+        def found(q):
+            return sorted(get_report(index, h["report_id"])["format"]
+                          for h in search(index, q, per_page=100)["hits"])
+
+        assert found('"统计时限为2022年1月1日"') == ["pdf"]  # a wrap inside 2022
+        assert found('"规范、集中公开疫情防控信息情况"') == ["pdf"]  # a page break inside 疫情
+        assert found('"通过“依申请公开”子栏目"') == ["docx"]
+        assert found('"行政机关不再处理其政府信息公开申请"') == ["html", "pdf"]  # inline tags
+        for chrome in ("长者模式", "无障碍浏览", "网站标识码", "闽ICP备09032658号", "扫一扫"):
+            assert found(chrome) == [], chrome
+    finally:
+        index.close()
+
+
+def test_a_folder_with_nothing_readable_exits_1_and_says_why(tmp_path):
+    import shutil
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    shutil.copy(FORMATS / "pingtan-2011-scanned.pdf", docs / "scan.pdf")
+    (docs / "notes.xlsx").write_bytes(b"PK")
+    out = _run("index", str(docs), "--index-dir", str(tmp_path / "index"))
+    assert out.exit_code == 1
+    assert f"skipped {docs / 'scan.pdf'}: no text layer (scanned)" in out.output
+    assert "error: nothing readable to index: all 2 files were skipped (reasons above)" in out.output
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    out = _run("index", str(empty), "--index-dir", str(tmp_path / "index2"))
+    assert out.exit_code == 1 and "error: nothing readable to index: no report files found" in (
+        out.output)

@@ -7,6 +7,7 @@ import pytest
 
 import gxsearch.match as match_module
 from gxsearch.analysis import literal_units, segment
+from gxsearch.clean import match_form
 from gxsearch.match import _parts, content, match, substring_docs, unit_pattern
 from gxsearch.query import parse
 
@@ -26,7 +27,7 @@ def _found(gen, mask) -> list[int]:
 
 def brute_force(gen, text: str) -> list[int]:
     folded = text.lower()
-    return [d for d in _sections(gen) if folded in content(gen.searcher.stored_fields(d)).lower()]
+    return [d for d in _sections(gen) if folded in match_form(content(gen.searcher.stored_fields(d))).lower()]
 
 
 @pytest.mark.parametrize("text", LITERALS)
@@ -99,7 +100,7 @@ def _brute(gen, query: str) -> list[int]:
                                     else ""), text) for p in _parts(s, lit.phrase))
                    for s in lit.spellings)
 
-    texts = {d: _squeeze(content(gen.searcher.stored_fields(d))) for d in _sections(gen)}
+    texts = {d: _squeeze(match_form(content(gen.searcher.stored_fields(d)))) for d in _sections(gen)}
     return [d for d, text in texts.items()
             if all(any(has(text, lit) for lit in group) for group in parsed.groups)
             and not any(has(text, lit) for lit in parsed.negs)]

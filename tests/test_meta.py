@@ -40,7 +40,11 @@ SEED_META = {
     "000_d4f0ce14d1955d20.txt": {
         "title": "2017年度金普新区政务公开工作总结",
         "district": "金普新区",
+        "issuer": "金普新区",
         "province": "辽宁省",
+        "prefecture": "大连市",
+        "county": "",
+        "place": "辽宁省 › 大连市",
         "year": 2017,
         "published": "2017-12-25",
         "url": "",
@@ -48,7 +52,11 @@ SEED_META = {
     "001_5df7620ebf30b927.txt": {
         "title": "大连保税区2017年度政府信息公开工作报告",
         "district": "大连保税区",
+        "issuer": "大连保税区",
         "province": "辽宁省",
+        "prefecture": "大连市",
+        "county": "",
+        "place": "辽宁省 › 大连市",
         "year": 2017,
         "published": "2018-03-28 09:01",
         "url": "",
@@ -56,7 +64,11 @@ SEED_META = {
     "002_70c4dbb90776e1af.txt": {
         "title": "沈抚新区2018年度政府信息公开工作报告",
         "district": "沈抚新区",
+        "issuer": "沈抚新区",
         "province": "辽宁省",
+        "prefecture": "",
+        "county": "",
+        "place": "辽宁省",
         "year": 2018,
         "published": "2019-03-18",
         "url": "",
@@ -64,7 +76,11 @@ SEED_META = {
     "003_170688ddfb80e253.txt": {
         "title": "亳州经济开发区2016年度政府信息公开年度报告",
         "district": "亳州经济开发区",
+        "issuer": "亳州经济开发区",
         "province": "安徽省",
+        "prefecture": "亳州市",
+        "county": "",
+        "place": "安徽省 › 亳州市",
         "year": 2016,
         "published": "2017-03-10 00:00",
         "url": "",
@@ -72,7 +88,11 @@ SEED_META = {
     "004_e98049079f303380.txt": {
         "title": "2018年遂宁经济技术开发区管委会政府信息公开工作年度报告",
         "district": "遂宁经济技术开发区",
+        "issuer": "遂宁经济技术开发区",
         "province": "四川省",
+        "prefecture": "遂宁市",
+        "county": "",
+        "place": "四川省 › 遂宁市",
         "year": 2018,
         "published": "2021-12-22 09:38",
         "url": "",
@@ -139,7 +159,11 @@ def test_header_values_win_over_text():
     assert extract_meta(raw, clean(raw), header, "a.txt") == {
         "title": "平潭县人民政府2012年政府信息公开工作年度报告",
         "district": "平潭县人民政府",
+        "issuer": "平潭县人民政府",
         "province": "福建省",
+        "prefecture": "福州市",
+        "county": "平潭县",
+        "place": "福建省 › 福州市 › 平潭县",
         "year": 2012,
         "published": "2013-01-17 00:00",
         "url": "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/201301/t20130117_80725.htm",
@@ -151,7 +175,11 @@ def test_nothing_found_gives_empty_fields():
     assert extract_meta(raw, clean(raw), {}, "0001.txt") == {
         "title": "",
         "district": "",
+        "issuer": "",
         "province": "",
+        "prefecture": "",
+        "county": "",
+        "place": "",
         "year": None,
         "published": "",
         "url": "",
@@ -256,3 +284,46 @@ def test_province_from_gazetteer_and_text():
     ]
     raw = "某某新区2017年度政务公开工作总结\n按照《辽宁省人民政府办公厅关于印发政务公开要点的通知》"
     assert extract_meta(raw, clean(raw), {}, "x.txt")["province"] == "辽宁省"
+
+
+# A CMS page saved as text (as the issue saw it): label cells glued to their values, a crawl
+# time, the site bar. 沭阳县发展和改革局's 2023 report, 公开日期 2024-01-17.
+CMS_TEXT = """繁體版 无障碍 适老化 智能问答
+名称沭阳县发展和改革局2023年政府信息公开工作年度报告
+索引号 K23017225/2024-00003 分类 政府信息公开年报
+发布机构 沭阳县发展和改革局 公开日期 2024-01-17
+采集时间: 2025-12-30 10:12
+一、总体情况
+2023年，沭阳县发展和改革局认真贯彻落实《中华人民共和国政府信息公开条例》。
+"""
+
+
+def test_cms_labels_are_not_part_of_title_or_issuer_and_the_crawl_time_is_not_the_date():
+    meta = extract_meta(CMS_TEXT, clean(CMS_TEXT), {}, "a.txt")
+    assert {k: meta[k] for k in ("title", "issuer", "place", "year", "published")} == {
+        "title": "沭阳县发展和改革局2023年政府信息公开工作年度报告",
+        "issuer": "沭阳县发展和改革局",
+        "place": "江苏省 › 宿迁市 › 沭阳县",
+        "year": 2023,
+        "published": "2024-01-17",
+    }
+
+
+def test_document_metadata_is_used_after_the_crawler_header():
+    raw = "一、总体情况\n2022年，平潭综合实验区坚持以习近平新时代中国特色社会主义思想为指导。\n"
+    doc = {"title": "平潭综合实验区2022年度政府信息公开工作年度报告",
+           "published": "2023-02-20 15:07",
+           "url": "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/202302/t20230220_80629.htm"}
+    meta = extract_meta(raw, clean(raw), {}, "a.pdf", doc)
+    assert (meta["title"], meta["issuer"], meta["published"], meta["url"], meta["year"]) == (
+        doc["title"], "平潭综合实验区", "2023-02-20 15:07", doc["url"], 2022)
+    # A title property that is not a title (LibreOffice's "Word Document") loses to the text's.
+    text = "平潭综合实验区2022年度政府信息公开工作年度报告\n" + raw
+    assert extract_meta(text, clean(text), {}, "a.docx", {"title": "Word Document"})[
+        "title"] == "平潭综合实验区2022年度政府信息公开工作年度报告"
+
+
+def test_signature_date_is_the_published_date_when_nothing_else_says():
+    # The end of Pingtan 80716 (2011), as published.
+    raw = "四、政府信息公开工作存在的主要问题及改进情况\n4、建立健全政府信息公开社会评议制度。\n平潭县人民政府\n二○一二年二月二十日\n"
+    assert extract_meta(raw, clean(raw), {}, "a.pdf")["published"] == "2012-02-20"

@@ -5,6 +5,7 @@ import pytest
 from conftest import CORPUS, SEEDS, corpus_files
 from whoosh.query import Or, Term
 
+from gxsearch.clean import match_form
 from gxsearch.indexer import index_paths
 from gxsearch.postings import bm25, to_mask, top
 from gxsearch.search import open_index
@@ -67,9 +68,16 @@ def test_unknown_term_has_no_postings(seed_index):
 
 def test_a_section_text_is_its_heading_separator_and_text_lowercased(seed_index):
     gen = seed_index.current()
-    d = int(np.flatnonzero(gen.sections())[3])
+    docs = [int(d) for d in np.flatnonzero(gen.sections())]
+    with_text = [d for d in docs if gen.searcher.stored_fields(d)["text"]]
+    d = with_text[3]
     f = gen.searcher.stored_fields(d)
-    assert gen.postings.text(d) == f"{f['heading']}{f.get('sep', '')}{f['text']}".lower()
+    # Matched in the folded form of the text as published (full-width punctuation folded).
+    assert gen.postings.text(d) == match_form(
+        f"{f['heading']}{f.get('sep', '')}{f['text']}").lower()
+    # A section with no text of its own is not indexed: its text in the columns is empty.
+    empty = next(d for d in docs if not gen.searcher.stored_fields(d)["text"])
+    assert gen.postings.text(empty) == ""
 
 
 def _whoosh_top(searcher, words, allowed, k):

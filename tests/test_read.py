@@ -169,6 +169,7 @@ def test_list_files_walks_sorted_and_survives_symlink_loop(tmp_path):
     got = list_files([str(tmp_path), str(tmp_path / "top.txt"), str(tmp_path / "nope")])
     assert got == [
         (str(tmp_path / "top.txt"), "top.txt"),
+        (str(tmp_path / "a" / "notes.md"), "a/notes.md"),
         (str(tmp_path / "a" / "z.htm"), "a/z.htm"),
         (str(tmp_path / "a" / "deep" / "1.HTML"), "a/deep/1.HTML"),
         (str(tmp_path / "b" / "2.txt"), "b/2.txt"),
@@ -178,17 +179,33 @@ def test_list_files_walks_sorted_and_survives_symlink_loop(tmp_path):
 def test_iter_sources_never_raises(tmp_path):
     good = write(tmp_path, "good.txt", TEXT.encode("gb18030"))
     write(tmp_path, "empty.txt", b"")
-    other = write(tmp_path, "notes.md", b"x")
+    other = write(tmp_path, "figures.xlsx", b"x")
     missing = str(tmp_path / "missing")
     got = list(iter_sources([str(tmp_path), missing, str(other)]))
-    assert [type(item).__name__ for item in got] == ["Skipped", "Source", "Skipped", "Skipped"]
-    assert got[0] == Skipped(str(tmp_path / "empty.txt"), "empty file")
-    assert (got[1].relpath, got[1].raw, got[1].path) == ("good.txt", TEXT, str(good))
-    assert got[2] == Skipped(missing, "no such file or directory")
-    assert got[3] == Skipped(str(other), "not a .txt, .html or .htm file")
+    assert [type(item).__name__ for item in got] == ["Skipped", "Skipped", "Source", "Skipped"]
+    assert got[0] == Skipped(missing, "no such file or directory")
+    assert got[1] == Skipped(str(tmp_path / "empty.txt"), "empty file")
+    assert (got[2].relpath, got[2].raw, got[2].path) == ("good.txt", TEXT, str(good))
+    # Named once although reached twice (in the folder and by name).
+    assert got[3] == Skipped(str(other), "unsupported format (.xlsx); gxsearch reads .doc "
+                                         ".docx .htm .html .markdown .md .pdf .txt")
 
 
 def test_iter_sources_seeds():
     got = list(iter_sources([str(SEEDS)]))
     assert [s.relpath for s in got] == sorted(p.name for p in SEEDS.glob("*.txt"))
     assert all(isinstance(s, Source) and s.encoding == "utf-8" and s.header == {} for s in got)
+
+
+def test_a_crawler_block_without_a_separator_is_the_header(tmp_path):
+    # A crawler's block above a saved page (the 沭阳 report), no ==== 正文 ==== line.
+    text = ("标题：沭阳县发展和改革局2023年政府信息公开工作年度报告\n单位：沭阳县发展和改革局\n"
+            "来源：沭阳县人民政府\n采集时间：2025-12-30 10:12\n"
+            "一、总体情况\n2023年，沭阳县发展和改革局认真贯彻落实《中华人民共和国政府信息公开条例》。")
+    header, body = parse_header(text)
+    assert header == {"标题": "沭阳县发展和改革局2023年政府信息公开工作年度报告",
+                      "单位": "沭阳县发展和改革局", "来源": "沭阳县人民政府", "采集时间": "2025-12-30 10:12"}
+    assert body == "一、总体情况\n2023年，沭阳县发展和改革局认真贯彻落实《中华人民共和国政府信息公开条例》。"
+    # Body lines that read like labels are not a header without a crawl's label.
+    text = "来源：本局\n时间：2024年\n一、总体情况"
+    assert parse_header(text) == ({}, text)

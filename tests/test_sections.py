@@ -254,3 +254,73 @@ def test_tiling_invariant_on_random_reports(pieces):
     sections = split_sections(text)
     assert_tiles(text, sections)
     assert all(0 <= s.level <= 4 for s in sections)
+
+
+TEMPLATE_PARTS_2022 = [
+    "一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
+    # The report's own typo (行政法复议) is still part 四.
+    "四、政府信息公开行政法复议、行政诉讼情况", "五、存在的主要问题及改进情况",
+    "六、其他需要报告的事项",
+]
+FORMATS = ROOT / "tests" / "data" / "formats"
+
+
+def parts(path: Path) -> list[str]:
+    import re
+
+    from gxsearch.clean import clean_both
+
+    source = read_file(str(path), path.name)
+    folded, shown = clean_both(source.raw, source.wrapped)
+    rows = frozenset(re.sub(r"\s+", "", clean(line)) for t in source.tables for line in t.lines())
+    sections = split_sections(folded, shown, rows)
+    assert_tiles(shown, sections)
+    return [s.heading for s in sections if s.level == 1]
+
+
+@needs_corpus
+def test_pingtan_2022_has_all_six_parts_in_every_format():
+    # The CMS text flattens the tables onto the lines (…四、结转下年度继续办理0000000 四、…).
+    assert parts(next(CORPUS.glob("80629_*.txt"))) == TEMPLATE_PARTS_2022
+    for name in ("pingtan-2022.pdf", "pingtan-2022.docx"):
+        assert parts(FORMATS / name) == TEMPLATE_PARTS_2022, name
+
+
+def test_table_rows_that_read_like_parts_are_not_headings():
+    # Pingtan 2022's part 三 as a flattened table, rows on their own lines (as PDF text gives it).
+    text = "\n".join([
+        "一、总体情况",
+        "2022年，平潭综合实验区坚持以习近平新时代中国特色社会主义思想为指导。",
+        "二、主动公开政府信息情况",
+        "行政许可 10690",
+        "三、收到和处理政府信息公开申请情况",
+        "一、本年新收政府信息公开申请数量 71 3 0 0 0 0 74",
+        "二、上年结转政府信息公开申请数量 1 0 0 0 0 0 1",
+        "三、本年度办理结果 （一）予以公开 21 0 0 0 0 0 21",
+        "（七）总计 72 3 0 0 0 0 75",
+        "四、结转下年度继续办理 0 0 0 0 0 0 0",
+        "三、",
+        "四、政府信息公开行政复议、行政诉讼情况",
+        "0 1 1 0 2 1 0 0 0 1 0 0 0 0 0",
+    ])
+    got = [(s.level, s.heading) for s in split_sections(clean(text)) if s.level == 1]
+    assert got == [(1, "一、总体情况"), (1, "二、主动公开政府信息情况"),
+                   (1, "三、收到和处理政府信息公开申请情况"), (1, "四、政府信息公开行政复议、行政诉讼情况")]
+
+
+@pytest.mark.parametrize("line, heading", [
+    # Pingtan 80774 (地方税务局 2013): the heading runs on past its comma.
+    ("3、突出重点，提高政务公开工作的针对性为增强政务公开的实效，在公开的时间上，做到“常务”长期公开",
+     "3、突出重点,提高政务公开工作的针对性"),
+    ("2、突出重点，全面推进政务信息公开载体建设一是门户网站建设功能齐全，对领导介绍、机构设置、局况介绍、工作动态、文件发布",
+     "2、突出重点,全面推进政务信息公开载体建设"),
+])
+def test_a_heading_ends_where_its_text_ends_not_at_a_comma(line, heading):
+    text = clean("一、概述\n推进政府信息公开是平潭地税局的一项重要工作。\n1、加强组织领导\n我局成立了领导小组。\n" + line)
+    assert [s.heading for s in split_sections(text) if s.level == 3][-1] == heading
+
+
+def test_problems_part_variant_is_a_template_part():
+    text = clean("一、总体情况\n本年度工作平稳。\n存在的主要问题及整改措施\n一是公开深度不足。")
+    assert [(s.level, s.heading) for s in split_sections(text)] == [
+        (1, "一、总体情况"), (1, "存在的主要问题及整改措施")]

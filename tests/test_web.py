@@ -327,3 +327,45 @@ def test_text_is_shown_as_published_and_highlighted_on_the_right_characters(tmp_
         client.get("/search.csv?q=依申请公开渠道").get_data().decode("utf-8-sig"))))
     assert rows[1][1] == "一、总体情况 › （二）依申请公开方面"
     assert "依申请公开渠道，推动" in rows[1][6]
+
+
+FORMATS = Path(__file__).parent / "data" / "formats"
+
+
+def test_report_page_shows_the_statistics_tables_as_tables(tmp_path):
+    import shutil
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    shutil.copy(FORMATS / "pingtan-2022.pdf", docs / "pingtan-2022.pdf")
+    index_paths([str(docs)], str(tmp_path / "index"), rebuild=True)
+    client = create_app({"INDEX_DIR": str(tmp_path / "index"), "TESTING": True}).test_client()
+    hit = first_hit(client, '"本年新收政府信息公开申请数量"')
+    page = html(client.get(f"/report/{hit['report_id']}"))
+    assert page.count('<table class="report-table">') == 3
+    # Part 三 as the report has it: the 办理结果 block spans its 22 rows, figures in cells.
+    assert '<td rowspan="22">三、本年度办理结果</td>' in page
+    assert ('<td colspan="3">一、本年新收政府信息公开申请数量</td><td class="num">71</td>'
+            '<td class="num">3</td>') in page
+    marked = html(client.get(f"/report/{hit['report_id']}?q=%22本年新收政府信息公开申请数量%22"))
+    assert '<td colspan="3">一、<mark>本年新收政府信息公开申请数量</mark></td>' in marked
+    assert '<td rowspan="3" colspan="3">（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）</td>' in page
+    # The rows are not also printed as runs of digits.
+    assert "<p>一、本年新收政府信息公开申请数量 71 3 0 0 0 0 74</p>" not in page
+    assert "（PDF，5 页）" in page
+    api = client.get(f"/api/reports/{hit['report_id']}").get_json()
+    assert [len(t["rows"]) for t in api["tables"]] == [14, 28, 4]
+    assert api["place"] == "福建省 › 福州市 › 平潭县" and api["format"] == "pdf"
+
+
+def test_a_section_with_no_text_of_its_own_is_not_a_hit(tmp_path):
+    # Pingtan 80629's part 一 opens straight with its subsection.
+    index_dir = build(tmp_path, {"r.txt": (
+        "平潭综合实验区2022年度政府信息公开工作年度报告\n一、总体情况\n（一）主动公开方面\n"
+        "平潭综合实验区切实落实国务院办公厅、省政府办公厅关于政务公开工作有关要求，持续推进基础信息公开。\n"
+        "二、主动公开政府信息情况\n总体情况良好。\n")})
+    client = create_app({"INDEX_DIR": str(index_dir), "TESTING": True}).test_client()
+    hits = client.get(f"/api/search?q={quote('总体情况')}").get_json()["hits"]
+    assert [h["heading"] for h in hits] == ["二、主动公开政府信息情况"]
+    page = html(client.get(f"/report/{hits[0]['report_id']}"))
+    assert 'href="#s1">一、总体情况</a>' in page  # still in the contents

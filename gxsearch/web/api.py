@@ -31,8 +31,8 @@ def search():
 @bp.get("/reports/<report_id>")
 def report(report_id: str):
     found = common.load_report(report_id, request.args.get("q", "").strip())
-    keys = ("report_id", "title", "district", "province", "year", "published", "url",
-            "source")
+    keys = ("report_id", "title", "district", "issuer", "province", "prefecture", "county",
+            "place", "year", "published", "url", "source", "format", "pages", "tables")
     sections = [{k: s.get(k) for k in ("id", "level", "heading", "path", "text")}
                 for s in found["sections"]]
     return jsonify({**{k: found.get(k) for k in keys}, "sections": sections})
