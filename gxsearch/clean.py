@@ -133,6 +133,7 @@ def fold(text: str) -> str:
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _SPACES = re.compile(r"[ \t\f\v]+")
+_WHITE = re.compile(r"\s+")
 
 _CRUMB = r"(?:当前位置|您现在所在的位置|您现在的位置|您所在的位置|您的位置|所在位置)\s*:"
 _SHARE = r"(?:\s*(?:微信|微博|QQ空间|全真版|文字版|文件下载|相关链接\s*:?|-->))"
@@ -238,10 +239,16 @@ def _latin(ch: str) -> bool:
     return ch.isascii() and ch.isalpha()
 
 
-def _rejoin(pairs: list[Pair], indents: list[str]) -> list[Pair]:
-    """Join hard-wrapped lines back into paragraphs (``wraps.continues`` decides)."""
+def _rejoin(pairs: list[Pair], indents: list[str], rows: frozenset[str] = frozenset()
+            ) -> list[Pair]:
+    """Join hard-wrapped lines back into paragraphs (``wraps.continues`` decides); a row of
+    one of the report's tables (``rows``: folded, white space removed) is never joined."""
     out: list[Pair] = []
     joins_at = continues([d for _, d in pairs], indents)
+    if rows:
+        fixed = [_WHITE.sub("", f) in rows for f, _ in pairs]
+        joins_at = [j and not fixed[i] and not (i and fixed[i - 1])
+                    for i, j in enumerate(joins_at)]
     for pair, joins in zip(pairs, joins_at, strict=True):
         if out and joins:
             sep = " " if _latin(out[-1][0][-1]) and _latin(pair[0][0]) else ""
@@ -306,11 +313,17 @@ def match_form(text: str) -> str:
     return text.translate(_WIDTH_TABLE)
 
 
-def clean_both(raw: str, wrapped: bool = True) -> Pair:
+def row_key(line: str) -> str:
+    """A table row's text as ``clean_both``'s ``rows`` wants it: folded, no white space."""
+    return _WHITE.sub("", clean(line))
+
+
+def clean_both(raw: str, wrapped: bool = True, rows: frozenset[str] = frozenset()) -> Pair:
     """``(folded, as published)``: `raw` without page furniture, page numbers, hard wraps and
     stray spaces, one paragraph per line (see the module docstring). ``wrapped=False`` is for
     text whose reader already joined the wraps from the layout (PDF, Word, Markdown): its
-    lines are paragraphs and table rows and are kept as they are."""
+    lines are paragraphs and table rows and are kept as they are. ``rows`` are the report's
+    table rows (``row_key``): lines never joined to their neighbours."""
     d = _simplified(raw.replace("\r\n", "\n").replace("\r", "\n"))
     pair = (match_form(d), d)
     if "(" in pair[0]:
@@ -324,7 +337,7 @@ def clean_both(raw: str, wrapped: bool = True) -> Pair:
             lines.append(line)
             indents.append(indent)
     if wrapped:
-        lines = _rejoin(lines, indents)
+        lines = _rejoin(lines, indents, rows)
     lines = [part for line in lines for part in _split_flattened(line)]
     lines = [_sub(_COLLAPSE, "", line) for line in lines]
     return "\n".join(f for f, _ in lines), "\n".join(d for _, d in lines)

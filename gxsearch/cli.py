@@ -73,6 +73,11 @@ def index_cmd(paths, index_dir, rebuild, procs):
         _fail(str(exc))
     for path, reason in summary["skipped"]:
         click.echo(f"skipped {path}: {reason}", err=True)
+    if len(summary.get("formats") or {}) > 1 or set(summary.get("formats") or {}) - {"text"}:
+        # Which readers read what, when more than plain text was read.
+        read_as = ", ".join(f"{n} {fmt}" + (f" ({pages} pages)" if pages else "")
+                            for fmt, (n, pages) in summary["formats"].items())
+        click.echo(f"read: {read_as}", err=True)
     if summary["stale_lock"]:
         click.echo(f"cleared a stale lock left by pid {summary['stale_lock']}", err=True)
     click.echo(

@@ -54,9 +54,9 @@ def path_for(index_dir: Path, segment) -> Path:
 
 def content(fields: dict) -> str:
     """The indexed text of a section (stored fields): heading, separator as published, text."""
+    if fields.get("hollow"):
+        return ""  # a part whose text is all in its subsections is not indexed (indexer)
     heading, text = fields.get("heading") or "", fields.get("text") or ""
-    if not text:
-        return ""  # a section with no text of its own is not indexed (indexer.analyse)
     return f"{heading}{fields.get('sep', '')}{text}" if heading else text
 
 

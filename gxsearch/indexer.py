@@ -21,7 +21,6 @@ import hashlib
 import json
 import multiprocessing
 import os
-import re
 import shutil
 import time
 import traceback
@@ -34,7 +33,7 @@ from pathlib import Path, PurePosixPath
 from whoosh import index as whoosh_index
 
 from gxsearch import columns, read
-from gxsearch.clean import clean, clean_both, match_form
+from gxsearch.clean import clean_both, match_form, row_key
 from gxsearch.errors import IndexMissing, IndexWriteError, ReadError
 from gxsearch.meta import extract_meta
 from gxsearch.plan import Known, Plan, plan
@@ -66,7 +65,9 @@ def analyse(source: read.Source, key: str, rid: str) -> dict:
     """
     # Matching, sections and metadata read the folded text; what is stored to be read is
     # the text as published (the report's own ，and （二）), aligned character for character.
-    cleaned, shown = clean_both(source.raw, source.wrapped)
+    # Table rows are never joined as wraps nor taken for headings.
+    rows = frozenset(row_key(line) for table in source.tables for line in table.lines())
+    cleaned, shown = clean_both(source.raw, source.wrapped, rows)
     meta = extract_meta(source.raw, cleaned, source.header, PurePosixPath(key).name,
                         source.meta)
     year = meta.get("year")
@@ -76,8 +77,6 @@ def analyse(source: read.Source, key: str, rid: str) -> dict:
         "year": str(year) if year else "",
     }
     facets = {k: v for k, v in facets.items() if v}
-    rows = frozenset(re.sub(r"\s+", "", clean(line)) for table in source.tables
-                     for line in table.lines())
     sections = split_sections(cleaned, shown, rows)
     docs = [{
         "kind": "report", "key": rid, "report_id": rid, "source": key,
@@ -93,10 +92,13 @@ def analyse(source: read.Source, key: str, rid: str) -> dict:
         # number ("10.第9" + "999项") stays one phrase. match.content() rebuilds the same.
         rest = shown[sec.start:sec.end][len(sec.heading):]
         sep = rest[:len(rest) - len(rest.lstrip())] if sec.heading else ""
-        # A section with no text of its own (a part whose text is all in its subsections) is
-        # kept for the contents but not indexed: it would be a hit that shows only a heading.
-        content = match_form(columns.content({"heading": sec.heading, "sep": sep,
-                                              "text": sec.text}))
+        # A part with no text of its own, all of it in its subsections, is kept for the
+        # contents but not indexed: it would be a hit that shows only a heading. A heading
+        # with no subsections is all its section says and stays searchable.
+        nxt = sections[order + 1].id if order + 1 < len(sections) else ""
+        hollow = not sec.text and nxt.startswith(f"{sec.id}-")
+        fields = {"heading": sec.heading, "sep": sep, "text": sec.text, "hollow": hollow}
+        content = match_form(columns.content(fields))
         doc = {
             "kind": "section", "key": f"{rid}#{sec.id}", "report_id": rid,
             "section_id": sec.id, "source": key,
@@ -105,7 +107,7 @@ def analyse(source: read.Source, key: str, rid: str) -> dict:
             "year_num": int(year) if year else 0, "order": order,
             "title": meta.get("title") or "", "heading": sec.heading,
             "heading_path": list(sec.path), "level": sec.level, "text": sec.text, "sep": sep,
-            "span": (sec.start, sec.end),
+            "hollow": hollow, "span": (sec.start, sec.end),
             **facets,
         }
         docs.append(doc)
@@ -182,7 +184,8 @@ def index_paths(paths: Iterable[str], index_dir: str | os.PathLike, *, rebuild: 
     The summary has ``files`` (report files found), ``analysed``, ``unchanged``, ``moved``,
     ``removed``, ``skipped`` (list of ``(path, reason)``: unreadable files, copies of another
     file), ``reports`` and ``sections`` (totals in the index afterwards), ``seconds``,
-    ``generation``, ``rebuilt`` and ``stale_lock`` (pid or None). Raises IndexWriteError
+    ``generation``, ``rebuilt``, ``stale_lock`` (pid or None) and ``formats`` (files read
+    this run by format: ``{"pdf": (files, pages), …}``). Raises IndexWriteError
     when the index cannot be written (no space, read-only, permission): the partial
     generation is removed and the live one is left as it was.
     """
@@ -273,7 +276,7 @@ def _run(paths, root: Path, rebuild: bool, procs: int, progress) -> dict:
                       if procs > 1 else ix.writer(**options))
             for path in todo.drop:
                 writer.delete_by_term("report_id", known[path].report_id)
-            analysed = 0
+            analysed, formats = 0, {}
             for i, result in enumerate(map(_analyse_file, todo.analyse)):
                 if "skipped" in result:
                     skipped.append(result["skipped"])
@@ -281,6 +284,10 @@ def _run(paths, root: Path, rebuild: bool, procs: int, progress) -> dict:
                     for doc in result["docs"]:
                         writer.add_document(**doc)
                     analysed += 1
+                    meta = result["docs"][0]["meta"]
+                    read_as = formats.setdefault(meta["format"], [0, 0])
+                    read_as[0] += 1
+                    read_as[1] += meta.get("pages") or 0
                 if progress:
                     progress(i + 1, len(todo.analyse), todo.analyse[i][0])
             done, writer = writer, None
@@ -317,10 +324,11 @@ def _run(paths, root: Path, rebuild: bool, procs: int, progress) -> dict:
                 gc.collect()
             raise failure from None
         prune(root, {gen.name} | ({live.name} if live else set()))
-        return _summary(t0, files, todo, skipped, analysed, gen, rebuild, lock)
+        return _summary(t0, files, todo, skipped, analysed, gen, rebuild, lock, formats)
 
 
-def _summary(t0, files, todo: Plan, skipped, analysed, gen, rebuild, lock) -> dict:
+def _summary(t0, files, todo: Plan, skipped, analysed, gen, rebuild, lock,
+             formats=None) -> dict:
     with whoosh_index.open_dir(str(gen)).searcher() as s:
         reports = s.doc_count_all() and len(list(s.document_numbers(kind="report")))
         sections = len(list(s.document_numbers(kind="section")))
@@ -330,4 +338,6 @@ def _summary(t0, files, todo: Plan, skipped, analysed, gen, rebuild, lock) -> di
         "reports": reports, "sections": sections,
         "seconds": round(time.perf_counter() - t0, 3), "generation": str(gen),
         "rebuilt": rebuild, "stale_lock": lock.stale_pid,
+        # Files read this run by format: {format: [files, pages]}.
+        "formats": {k: tuple(v) for k, v in sorted((formats or {}).items())},
     }

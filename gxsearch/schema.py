@@ -52,6 +52,7 @@ def make_schema() -> Schema:
         level=STORED,
         text=STORED,
         sep=STORED,
+        hollow=STORED,  # a part whose text is all in its subsections: not indexed
         span=STORED,
         meta=STORED,
         original=STORED,

@@ -240,6 +240,12 @@ def _heading_end(text: str, c: _Cand) -> int:
     if fallback is None:
         body = _BODY_START.search(text, content + 4, limit)
         fallback = body.start() if body else None
+    if fallback is None and _at_line_start(text, c.pos):
+        # A numbered item that is one long sentence (1、加强信息公开培训指导工作，确保…水平。):
+        # the sentence is the heading, not its words up to the first comma.
+        stop = text.find("。", content, min(c.line_end, content + 2 * MAX_HEADING))
+        if stop >= 0:
+            return stop + 1
     if fallback is None:
         comma = re.compile(r"[,;]").search(text, content, limit)
         fallback = comma.start() if comma else limit

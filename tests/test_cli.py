@@ -136,6 +136,7 @@ def test_a_folder_of_every_format_is_read_and_every_skipped_file_named(tmp_path)
     ]
     assert "6 files: 4 indexed, 0 unchanged, 0 moved, 0 removed, 3 skipped; index holds 4 reports" in (
         out.output)
+    assert "read: 1 docx, 1 html, 1 markdown, 1 pdf (5 pages)" in out.output
     from gxsearch.search import get_report, open_index, search
 
     index = open_index(ix)

@@ -324,3 +324,15 @@ def test_problems_part_variant_is_a_template_part():
     text = clean("一、总体情况\n本年度工作平稳。\n存在的主要问题及整改措施\n一是公开深度不足。")
     assert [(s.level, s.heading) for s in split_sections(text)] == [
         (1, "一、总体情况"), (1, "存在的主要问题及整改措施")]
+
+
+def test_a_numbered_item_that_is_one_long_sentence_is_not_cut_at_its_comma():
+    # Pingtan 80716 (2011), part 四 (三), as the DOCX gives it: one paragraph an item.
+    text = clean("四、政府信息公开工作存在的主要问题及改进情况\n（三）进一步规范政府信息公开行为\n"
+                 "1、加强信息公开培训指导工作，确保政府信息公开准确、及时、规范，不断提升政府信息公开整体工作水平。\n"
+                 "2、规范政府信息公开行为，切实履行公开责任。坚持“公开为原则，不公开为例外”。")
+    got = [(s.heading, s.text) for s in split_sections(text) if s.level == 3]
+    assert got == [
+        ("1、加强信息公开培训指导工作,确保政府信息公开准确、及时、规范,不断提升政府信息公开整体工作水平。", ""),
+        ("2、规范政府信息公开行为,切实履行公开责任。", "坚持“公开为原则,不公开为例外”。"),
+    ]

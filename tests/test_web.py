@@ -332,6 +332,26 @@ def test_text_is_shown_as_published_and_highlighted_on_the_right_characters(tmp_
 FORMATS = Path(__file__).parent / "data" / "formats"
 
 
+def test_html_table_rows_are_not_joined_as_wraps_and_show_as_tables(tmp_path):
+    import shutil
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    shutil.copy(Path(__file__).parent / "data" / "html" / "pingtan_2024.html", docs / "p.html")
+    index_paths([str(docs)], str(tmp_path / "index"), rebuild=True)
+    client = create_app({"INDEX_DIR": str(tmp_path / "index"), "TESTING": True}).test_client()
+    rid = first_hit(client, "行政许可")["report_id"]
+    api = client.get(f"/api/reports/{rid}").get_json()
+    part2 = next(s for s in api["sections"] if s["heading"] == "二、主动公开政府信息情况")
+    # One line a row, as the page's table has them (not 信息内容本年处理决定数量行政许可…).
+    lines = part2["text"].split("\n")
+    assert ["信息内容本年处理决定数量", "行政许可4529"] == lines[5:7]
+    page = html(client.get(f"/report/{rid}"))
+    assert page.count('<table class="report-table">') == 3
+    assert "<p>信息内容" not in page and "<p>（本列数据" not in page
+    assert "<p>结果维持" not in page
+
+
 def test_report_page_shows_the_statistics_tables_as_tables(tmp_path):
     import shutil
 
@@ -363,9 +383,13 @@ def test_a_section_with_no_text_of_its_own_is_not_a_hit(tmp_path):
     index_dir = build(tmp_path, {"r.txt": (
         "平潭综合实验区2022年度政府信息公开工作年度报告\n一、总体情况\n（一）主动公开方面\n"
         "平潭综合实验区切实落实国务院办公厅、省政府办公厅关于政务公开工作有关要求，持续推进基础信息公开。\n"
-        "二、主动公开政府信息情况\n总体情况良好。\n")})
+        "二、主动公开政府信息情况\n总体情况良好。\n"
+        "1、加强信息公开培训指导工作，确保政府信息公开准确、及时、规范，不断提升政府信息公开整体工作水平。\n")})
     client = create_app({"INDEX_DIR": str(index_dir), "TESTING": True}).test_client()
     hits = client.get(f"/api/search?q={quote('总体情况')}").get_json()["hits"]
     assert [h["heading"] for h in hits] == ["二、主动公开政府信息情况"]
     page = html(client.get(f"/report/{hits[0]['report_id']}"))
     assert 'href="#s1">一、总体情况</a>' in page  # still in the contents
+    # A heading with no subsections is all its section says: it stays searchable.
+    hits = client.get(f"/api/search?q={quote('培训指导工作')}").get_json()["hits"]
+    assert [h["section_id"] for h in hits] == ["s2-1"]
