@@ -133,6 +133,52 @@ def search_cmd(query, index_dir, districts, years, topics, provinces, sort, limi
             click.echo(f"  主题: {'、'.join(hit['topics'])}")
 
 
+@main.command("stats")
+@index_dir_option
+@click.option("--district", "districts", multiple=True, help="Only this district (repeatable).")
+@click.option("--province", "provinces", multiple=True, help="Only this province.")
+@click.option("--year", "years", multiple=True, help="A year or a range: 2017, 2016-2018.")
+@click.option("--q", "query", default="", help="Only reports with hits for this query.")
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON record.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV (UTF-8 with BOM, Chinese headers).")
+def stats_cmd(index_dir, districts, provinces, years, query, as_json, as_csv):
+    """The template's figures of each report and their checks (勾稽关系)."""
+    from gxsearch.search import open_index, report_figures
+    from gxsearch.stats.template import labels
+
+    try:
+        with open_index(index_dir) as ix:
+            reports = report_figures(ix, districts=districts, provinces=provinces,
+                                     years=years, query=query)
+    except GxError as exc:
+        _fail(str(exc))
+    if as_json:
+        click.echo(json.dumps({"reports": reports}, ensure_ascii=False, indent=2))
+        return
+    keys = list(labels())
+    if as_csv:
+        import csv
+        import io
+
+        buf = io.StringIO()
+        out = csv.writer(buf)
+        out.writerow(["报告编号", "标题", "发布机关", "省份", "年度", "核验"]
+                     + [labels()[k] for k in keys])
+        for r in reports:
+            figures = r["figures"]
+            out.writerow([r["report_id"], r["title"], r["district"], r["province"],
+                          r["year"] or "", r["status"]]
+                         + ["" if figures.get(k) is None else figures[k] for k in keys])
+        click.echo(("\ufeff" + buf.getvalue()).encode("utf-8"), nl=False)  # bytes: as they are
+        return
+    for r in reports:
+        failed = [c for c in r["checks"] if not c["ok"]]
+        f = r["figures"]
+        click.echo(f"{r['year'] or '?'} {r['title']} [{r['status']}] 新收 {f.get('apply.new', '-')}"
+                   f" 办结 {f.get('apply.result_total', '-')} 复议 {f.get('review.total', '-')}"
+                   + (f"; {len(failed)} checks fail" if failed else ""))
+
+
 @main.command("info")
 @index_dir_option
 @click.option("--check", is_flag=True,

@@ -53,11 +53,14 @@ def path_for(index_dir: Path, segment) -> Path:
 
 
 def content(fields: dict) -> str:
-    """The indexed text of a section (stored fields): heading, separator as published, text."""
+    """The indexed text of a section (stored fields): heading, separator as published, text,
+    after the headings of the hollow parts it is the first subsection of (``lead``)."""
     if fields.get("hollow"):
         return ""  # a part whose text is all in its subsections is not indexed (indexer)
     heading, text = fields.get("heading") or "", fields.get("text") or ""
-    return f"{heading}{fields.get('sep', '')}{text}" if heading else text
+    body = f"{heading}{fields.get('sep', '')}{text}" if heading else text
+    # The headings of the hollow parts above it lead the first subsection with text.
+    return f"{fields['lead']}\n{body}" if fields.get("lead") else body
 
 
 def read_postings(m, weights: bool) -> tuple[array, array]:

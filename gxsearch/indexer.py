@@ -39,6 +39,7 @@ from gxsearch.meta import extract_meta
 from gxsearch.plan import Known, Plan, plan
 from gxsearch.schema import SCHEMA_VERSION, make_schema
 from gxsearch.sections import split_sections
+from gxsearch.stats import report_stats
 from gxsearch.store import (
     CURRENT,
     INFO,
@@ -78,14 +79,16 @@ def analyse(source: read.Source, key: str, rid: str) -> dict:
     }
     facets = {k: v for k, v in facets.items() if v}
     sections = split_sections(cleaned, shown, rows)
+    figures = report_stats(source.tables, cleaned)
     docs = [{
         "kind": "report", "key": rid, "report_id": rid, "source": key,
         "title": meta.get("title") or "", "sha1": source.sha1, "original": source.raw,
         "meta": {**meta, "source": key, "sections": len(sections), "format": source.format,
                  "pages": source.pages, "encoding": source.encoding,
                  "header": dict(source.header),
-                 "tables": [t.as_dict() for t in source.tables]},
+                 "tables": [t.as_dict() for t in source.tables], "stats": figures},
     }]
+    leads: list[str] = []  # headings of hollow parts waiting for their first subsection
     for order, sec in enumerate(sections):
         # Index the section as published: heading, then whatever separated it from the text
         # ("" for an inline heading), so "1.其他需要报告的事项无" or a heading cut inside a
@@ -95,9 +98,17 @@ def analyse(source: read.Source, key: str, rid: str) -> dict:
         # A part with no text of its own, all of it in its subsections, is kept for the
         # contents but not indexed: it would be a hit that shows only a heading. A heading
         # with no subsections is all its section says and stays searchable.
+        # Its heading is still searchable: it leads the text of its first subsection that has
+        # text ("lead"), so a phrase of the heading finds the part where it has its text.
         nxt = sections[order + 1].id if order + 1 < len(sections) else ""
         hollow = not sec.text and nxt.startswith(f"{sec.id}-")
-        fields = {"heading": sec.heading, "sep": sep, "text": sec.text, "hollow": hollow}
+        lead = ""
+        if hollow:
+            leads.append(sec.heading)
+        elif leads:
+            lead, leads = "\n".join(leads), []
+        fields = {"heading": sec.heading, "sep": sep, "text": sec.text, "hollow": hollow,
+                  "lead": lead}
         content = match_form(columns.content(fields))
         doc = {
             "kind": "section", "key": f"{rid}#{sec.id}", "report_id": rid,
@@ -107,7 +118,7 @@ def analyse(source: read.Source, key: str, rid: str) -> dict:
             "year_num": int(year) if year else 0, "order": order,
             "title": meta.get("title") or "", "heading": sec.heading,
             "heading_path": list(sec.path), "level": sec.level, "text": sec.text, "sep": sep,
-            "hollow": hollow, "span": (sec.start, sec.end),
+            "hollow": hollow, "lead": lead, "span": (sec.start, sec.end),
             **facets,
         }
         docs.append(doc)

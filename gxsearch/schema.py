@@ -53,6 +53,7 @@ def make_schema() -> Schema:
         text=STORED,
         sep=STORED,
         hollow=STORED,  # a part whose text is all in its subsections: not indexed
+        lead=STORED,  # the headings of the hollow parts above, indexed with this section
         span=STORED,
         meta=STORED,
         original=STORED,

@@ -381,3 +381,64 @@ def index_info(index: Index) -> dict:
             "built": gen.info.get("built", ""),
             "years": sorted(counts["year"], reverse=True), "districts": counts["district"],
         }
+
+
+def report_figures(index: Index, *, districts=(), provinces=(), years=(), query: str = ""
+                   ) -> list[dict]:
+    """The statistics of every report (``stats.report_stats``, stored at index time) that
+    the filters and ``query`` select, by year then title: ``{report_id, title, district,
+    province, year, status, figures, checks, notes}``."""
+    spans = []
+    for value in years:
+        lo, _, hi = check_year(value).partition("-")
+        spans.append((int(lo), int(hi or lo)))
+    wanted = None
+    if query:
+        hits = search(index, query, districts=districts, provinces=provinces, years=years,
+                      per_page=0)["hits"]
+        wanted = {h["report_id"] for h in hits}
+    gen = index.current()
+    with gen.lock:
+        reports = [gen.searcher.stored_fields(n)
+                   for n in gen.searcher.document_numbers(kind="report")]
+    out = []
+    for report in reports:
+        meta = report.get("meta") or {}
+        year = meta.get("year")
+        if districts and meta.get("district") not in districts:
+            continue
+        if provinces and meta.get("province") not in provinces:
+            continue
+        if spans and not (year and any(lo <= year <= hi for lo, hi in spans)):
+            continue
+        if wanted is not None and report["report_id"] not in wanted:
+            continue
+        stats = meta.get("stats") or {}
+        out.append({
+            "report_id": report["report_id"], "title": report.get("title", ""),
+            "district": meta.get("district", ""), "province": meta.get("province", ""),
+            "year": year, "status": stats.get("status", "无表格"),
+            "figures": stats.get("figures", {}), "checks": stats.get("checks", []),
+            "notes": stats.get("notes", []),
+        })
+    out.sort(key=lambda r: (r["year"] or 0, r["title"], r["report_id"]))
+    _across_years(out)
+    return out
+
+
+def _across_years(reports: list[dict]) -> None:
+    """Add to each report the check against the same issuer's report of the year before:
+    what it carried forward is what this one carried over."""
+    by = {(r["district"], r["year"]): r for r in reports if r["district"] and r["year"]}
+    for r in reports:
+        last = by.get((r["district"], (r["year"] or 0) - 1))
+        if last is None:
+            continue
+        before = last["figures"].get("apply.carried_forward")
+        now = r["figures"].get("apply.carried_over")
+        if before is not None and now is not None:
+            r["checks"] = r["checks"] + [{
+                "rule": "carried_over = last year's carried_forward", "ok": before == now,
+                "detail": f"{now} vs {before} ({last['report_id']})"}]
+            if before != now and r["status"] == "一致":
+                r["status"] = "不一致"

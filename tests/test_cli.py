@@ -195,3 +195,29 @@ def test_a_folder_with_nothing_readable_exits_1_and_says_why(tmp_path):
     out = _run("index", str(empty), "--index-dir", str(tmp_path / "index2"))
     assert out.exit_code == 1 and "error: nothing readable to index: no report files found" in (
         out.output)
+
+
+def test_stats_json_and_csv(tmp_path):
+    import csv
+    import io
+    import shutil
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    shutil.copy(FORMATS / "pingtan-2022.pdf", docs / "pingtan-2022.pdf")
+    shutil.copy(HTML / "pingtan_2024.html", docs / "pingtan_2024.html")
+    ix = str(tmp_path / "index")
+    assert _run("index", str(docs), "--index-dir", ix).exit_code == 0
+    out = _run("stats", "--index-dir", ix, "--json", "--year", "2024")
+    assert out.exit_code == 0, out.output
+    (report,) = json.loads(out.output)["reports"]
+    assert (report["title"], report["year"], report["status"]) == (
+        "平潭综合实验区2024年度政府信息公开工作年度报告", 2024, "一致")
+    assert report["figures"]["apply.new"] == 218 and report["figures"]["apply.new.natural"] == 217
+    out = CliRunner().invoke(main, ["stats", "--index-dir", ix, "--csv"])
+    assert out.stdout_bytes.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(out.stdout_bytes.decode("utf-8-sig"))))
+    assert rows[0][:7] == ["报告编号", "标题", "发布机关", "省份", "年度", "核验", "规章（本年制发件数）"]
+    col = rows[0].index("一、本年新收政府信息公开申请数量")
+    assert [(r[4], r[col]) for r in rows[1:]] == [("2022", "74"), ("2024", "218")]
+    assert _run("stats", "--index-dir", ix, "--year", "20x").exit_code == 2

@@ -69,7 +69,8 @@ def test_unknown_term_has_no_postings(seed_index):
 def test_a_section_text_is_its_heading_separator_and_text_lowercased(seed_index):
     gen = seed_index.current()
     docs = [int(d) for d in np.flatnonzero(gen.sections())]
-    with_text = [d for d in docs if gen.searcher.stored_fields(d)["text"]]  # not hollow
+    with_text = [d for d in docs if gen.searcher.stored_fields(d)["text"]
+                 and not gen.searcher.stored_fields(d).get("lead")]
     d = with_text[3]
     f = gen.searcher.stored_fields(d)
     # Matched in the folded form of the text as published (full-width punctuation folded).
@@ -78,6 +79,13 @@ def test_a_section_text_is_its_heading_separator_and_text_lowercased(seed_index)
     # A part whose text is all in its subsections is not indexed: its columns text is empty.
     hollow = next(d for d in docs if gen.searcher.stored_fields(d).get("hollow"))
     assert gen.postings.text(hollow) == ""
+    # Its heading leads its first subsection's text, so it is still found.
+    heading = gen.searcher.stored_fields(hollow)["heading"]
+    first = next(d for d in docs if gen.searcher.stored_fields(d).get("lead"))
+    f = gen.searcher.stored_fields(first)
+    assert gen.postings.text(first) == match_form(
+        f"{f['lead']}\n{f['heading']}{f.get('sep', '')}{f['text']}").lower()
+    assert heading in f["lead"].split("\n")
 
 
 def _whoosh_top(searcher, words, allowed, k):

@@ -15,7 +15,7 @@ def test_fields():
     assert set(schema.names()) == {
         "kind", "key", "report_id", "section_id", "source", "words", "grams", "district",
         "province", "year", "topic", "year_num", "order", "title", "heading", "heading_path",
-        "level", "text", "sep", "hollow", "span", "meta", "original", "sha1"}
+        "level", "text", "sep", "hollow", "lead", "span", "meta", "original", "sha1"}
     assert set(FACET_FIELDS) <= set(schema.names())
 
 
