@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from gxsearch.clean import clean, match_form
+from gxsearch.clean import match_form, row_key
 from gxsearch.read.common import Table
 
 _SPACE = re.compile(r"\s+")
@@ -30,7 +30,7 @@ def row_index(tables: list[Table]) -> dict[str, list[tuple[int, int]]]:
         for r, row in enumerate(table.rows):
             cells = [x for c, x in enumerate(row) if (r, c) not in covered and x]
             if cells:
-                out.setdefault(_key(clean(" ".join(cells))), []).append((t, r))
+                out.setdefault(row_key(" ".join(cells)), []).append((t, r))
     return out
 
 

@@ -13,6 +13,7 @@ import re
 
 from gxsearch.clean import match_form
 from gxsearch.stats import template
+from gxsearch.stats.checks import checks
 
 _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
 _BLANK = {"", "/", "-", "—", "－", "\\", "无"}
@@ -167,8 +168,6 @@ def _settle(choices: dict, out: dict, notes: list) -> None:
     """Rows with one reading are taken; rows with several are settled by the columns' own
     sums (一+二 = (七)+四, (七) = the sum of the results) when exactly one combination of
     their readings makes every column add up; else they are left None, and said so."""
-    from gxsearch.stats.checks import checks  # checks imports template, not this module
-
     fixed = {row: ways[0] for row, ways in choices.items() if len(ways) == 1}
     open_rows = [row for row, ways in choices.items() if len(ways) > 1]
     for row, values in fixed.items():
