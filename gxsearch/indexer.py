@@ -95,11 +95,10 @@ def analyse(source: read.Source, key: str, rid: str) -> dict:
         # number ("10.第9" + "999项") stays one phrase. match.content() rebuilds the same.
         rest = shown[sec.start:sec.end][len(sec.heading):]
         sep = rest[:len(rest) - len(rest.lstrip())] if sec.heading else ""
-        # A part with no text of its own, all of it in its subsections, is kept for the
-        # contents but not indexed: it would be a hit that shows only a heading. A heading
-        # with no subsections is all its section says and stays searchable.
-        # Its heading is still searchable: it leads the text of its first subsection that has
-        # text ("lead"), so a phrase of the heading finds the part where it has its text.
+        # A hollow part (no text of its own, all of it in its subsections) is kept for the
+        # contents but not indexed: it would be a hit that shows only a heading. Its heading
+        # leads the indexed text of its first subsection ("lead"), so it is still found; a
+        # heading with no subsections is all its section says and is indexed as it is.
         nxt = sections[order + 1].id if order + 1 < len(sections) else ""
         hollow = not sec.text and nxt.startswith(f"{sec.id}-")
         lead = ""

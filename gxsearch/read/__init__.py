@@ -29,20 +29,13 @@ from gxsearch.read.common import Parsed, Table
 from gxsearch.read.text import decode, parse_header
 
 __all__ = ["EXTENSIONS", "MAX_BYTES", "Parsed", "Skipped", "Source", "Table", "decode",
-           "html_to_text", "iter_sources", "list_files", "parse_header", "read_file",
+           "iter_sources", "list_files", "parse_header", "read_file",
            "unsupported", "unsupported_reason"]
 
 MAX_BYTES = 16 * 1024 * 1024
 FORMATS = {".txt": "text", ".html": "html", ".htm": "html", ".pdf": "pdf", ".docx": "docx",
            ".doc": "doc", ".md": "markdown", ".markdown": "markdown"}
 EXTENSIONS = tuple(FORMATS)
-
-
-def html_to_text(html: str) -> str:
-    """The visible text of an HTML page, one block a line (``html.visible_text``)."""
-    from gxsearch.read.html import visible_text
-
-    return visible_text(html)
 
 
 @dataclass(frozen=True)

@@ -97,3 +97,11 @@ def cell_text(parts: list[str]) -> str:
             out += " "
         out += part
     return out
+
+
+def wrap_join(a: str, b: str) -> str:
+    """Two pieces of a line broken by a wrap: a space only between two Latin letters (a
+    number broken at the margin, ``20``/``22年``, is one number)."""
+    if a and b and a[-1].isascii() and a[-1].isalpha() and b[0].isascii() and b[0].isalpha():
+        return f"{a} {b}"
+    return a + b

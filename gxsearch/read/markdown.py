@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import re
 
-from gxsearch.read.common import Parsed, Table
-from gxsearch.read.pdf import wrap_join
+from gxsearch.read.common import Parsed, Table, wrap_join
 from gxsearch.read.text import decode, parse_header
 
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s*(.*?)\s*#*\s*$")

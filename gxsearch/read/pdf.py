@@ -29,7 +29,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from gxsearch.errors import ReadError
-from gxsearch.read.common import Parsed, Table, cell_text
+from gxsearch.read.common import Parsed, Table, cell_text, wrap_join
 from gxsearch.read.rulings import TOL, rulings, tables_of
 
 _BAND = 0.12  # top and bottom share of a page where running headers and footers sit
@@ -315,11 +315,3 @@ def _continue_table(a: _Line, b: _Line) -> _Line | None:
             cells.append((r + shift, c, rs, cs, text))
     return _Line("", a.x0, a.x1, a.top, 0, a.page, a.height, Table.from_cells(cells), cells,
                  a.xs)
-
-
-def wrap_join(a: str, b: str) -> str:
-    """Two pieces of a line broken by a wrap: a space only between two Latin letters (a
-    number broken at the margin, ``20``/``22年``, is one number)."""
-    if a and b and a[-1].isascii() and a[-1].isalpha() and b[0].isascii() and b[0].isalpha():
-        return f"{a} {b}"
-    return a + b
