@@ -104,11 +104,14 @@ def index_cmd(paths, index_dir, rebuild, procs):
 @click.option("--year", "years", multiple=True, help="A year or a range: 2017, 2016-2018.")
 @click.option("--topic", "topics", multiple=True, help="Only this topic (repeatable).")
 @click.option("--province", "provinces", multiple=True, help="Only this province.")
+@click.option("--check", "checks", multiple=True, type=click.Choice(["一致", "不一致", "无表格"]),
+              help="Only reports whose statistics check so (核验).")
 @click.option("--sort", type=click.Choice(["relevance", "year"]), default="relevance")
 @click.option("--limit", type=click.IntRange(0), default=10, show_default=True,
               help="How many hits; 0 for all.")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON record.")
-def search_cmd(query, index_dir, districts, years, topics, provinces, sort, limit, as_json):
+def search_cmd(query, index_dir, districts, years, topics, provinces, checks, sort, limit,
+               as_json):
     """Search the index for QUERY."""
     from gxsearch.facets import json_record
     from gxsearch.search import open_index, search
@@ -116,7 +119,7 @@ def search_cmd(query, index_dir, districts, years, topics, provinces, sort, limi
     try:
         with open_index(index_dir) as ix:
             result = search(ix, query, districts=districts, years=years, topics=topics,
-                            provinces=provinces, sort=sort, per_page=limit)
+                            provinces=provinces, checks=checks, sort=sort, per_page=limit)
     except GxError as exc:
         _fail(str(exc))
     if as_json:
@@ -138,38 +141,27 @@ def search_cmd(query, index_dir, districts, years, topics, provinces, sort, limi
 @click.option("--district", "districts", multiple=True, help="Only this district (repeatable).")
 @click.option("--province", "provinces", multiple=True, help="Only this province.")
 @click.option("--year", "years", multiple=True, help="A year or a range: 2017, 2016-2018.")
+@click.option("--check", "checks", multiple=True, type=click.Choice(["一致", "不一致", "无表格"]),
+              help="Only reports whose own checks come out so (核验).")
 @click.option("--q", "query", default="", help="Only reports with hits for this query.")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON record.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV (UTF-8 with BOM, Chinese headers).")
-def stats_cmd(index_dir, districts, provinces, years, query, as_json, as_csv):
+def stats_cmd(index_dir, districts, provinces, years, checks, query, as_json, as_csv):
     """The template's figures of each report and their checks (勾稽关系)."""
-    from gxsearch.search import open_index, report_figures
-    from gxsearch.stats.template import labels
+    from gxsearch import figures
+    from gxsearch.search import open_index
 
     try:
         with open_index(index_dir) as ix:
-            reports = report_figures(ix, districts=districts, provinces=provinces,
-                                     years=years, query=query)
+            reports = figures.select(ix, districts=districts, provinces=provinces,
+                                     years=years, checks=checks, query=query)
     except GxError as exc:
         _fail(str(exc))
     if as_json:
         click.echo(json.dumps({"reports": reports}, ensure_ascii=False, indent=2))
         return
-    keys = list(labels())
     if as_csv:
-        import csv
-        import io
-
-        buf = io.StringIO()
-        out = csv.writer(buf)
-        out.writerow(["报告编号", "标题", "发布机关", "省份", "年度", "核验"]
-                     + [labels()[k] for k in keys])
-        for r in reports:
-            figures = r["figures"]
-            out.writerow([r["report_id"], r["title"], r["district"], r["province"],
-                          r["year"] or "", r["status"]]
-                         + ["" if figures.get(k) is None else figures[k] for k in keys])
-        click.echo(("\ufeff" + buf.getvalue()).encode("utf-8"), nl=False)  # bytes: as they are
+        click.echo(figures.csv_bytes(reports), nl=False)  # bytes: as they are
         return
     for r in reports:
         failed = [c for c in r["checks"] if not c["ok"]]

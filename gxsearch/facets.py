@@ -15,8 +15,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from urllib.parse import quote, urlencode
 
-FACET_FIELDS = ("district", "year", "topic", "province")
-LABELS = {"district": "地区", "year": "年份", "topic": "主题", "province": "省份"}
+FACET_FIELDS = ("district", "year", "topic", "province", "check")
+LABELS = {"district": "地区", "year": "年份", "topic": "主题", "province": "省份",
+          "check": "核验"}
 SORTS = {"relevance": "相关度", "year": "年份"}
 #: Facet values shown before the rest are folded under "更多".
 TOP_VALUES = 12
@@ -118,13 +119,13 @@ class ChosenFilter:
     remove_url: str
 
 
-def facet_groups(result: Mapping, params: SearchParams) -> list[Facet]:
-    """One ``Facet`` per field; clicking a value toggles it as a filter."""
+def facet_groups(result: Mapping, params: SearchParams, path: str = "/search") -> list[Facet]:
+    """One ``Facet`` per field; clicking a value toggles it as a filter (on ``path``)."""
     groups = []
     for name in FACET_FIELDS:
         values = [
             FacetValue(str(f["value"]), int(f["count"]), bool(f["selected"]),
-                       params.with_filter(name, str(f["value"]), not f["selected"]).url())
+                       params.with_filter(name, str(f["value"]), not f["selected"]).url(path))
             for f in result.get("facets", {}).get(name, [])
         ]
         if not values:
@@ -137,11 +138,13 @@ def facet_groups(result: Mapping, params: SearchParams) -> list[Facet]:
     return groups
 
 
-def chosen_filters(result: Mapping, params: SearchParams) -> list[ChosenFilter]:
+def chosen_filters(result: Mapping, params: SearchParams, path: str = "/search"
+                   ) -> list[ChosenFilter]:
     """The effective filters (URL and query text alike), each with a URL that removes it."""
     effective = result.get("filters") or params.filters
     return [
-        ChosenFilter(name, LABELS[name], str(v), params.with_filter(name, str(v), False).url())
+        ChosenFilter(name, LABELS[name], str(v),
+                     params.with_filter(name, str(v), False).url(path))
         for name in FACET_FIELDS for v in effective.get(name, ())
     ]
 
@@ -149,6 +152,27 @@ def chosen_filters(result: Mapping, params: SearchParams) -> list[ChosenFilter]:
 def sort_links(params: SearchParams) -> list[dict]:
     return [{"value": key, "label": label, "selected": params.sort == key,
              "url": replace(params, sort=key, page=1).url()} for key, label in SORTS.items()]
+
+
+def stats_url(params: SearchParams, path: str = "/stats", sort: str = "",
+              descending: bool = False) -> str:
+    """A /stats (or its CSV/JSON) URL with the filters of ``params`` and a column order."""
+    pairs = replace(params, sort="relevance", page=1).items()
+    pairs += [("sort", sort)] if sort else []
+    pairs += [("order", "desc")] if descending else []
+    return f"{path}?{urlencode(pairs)}" if pairs else path
+
+
+def stats_columns(params: SearchParams, columns: list[dict], sort: str, descending: bool
+                  ) -> list[dict]:
+    """The /stats table's headers, each with the URL that sorts by it: largest first on the
+    first click, then the other way."""
+    out = []
+    for c in columns:
+        on = c["key"] == sort
+        out.append({**c, "sorted": ("descending" if descending else "ascending") if on else "",
+                    "url": stats_url(params, sort=c["key"], descending=not (on and descending))})
+    return out
 
 
 def page_links(result: Mapping, params: SearchParams, window: int = 2) -> dict:

@@ -197,6 +197,7 @@ class Generation:
         self._sections: np.ndarray | None = None
         self._norms: np.ndarray | None = None
         self._order: np.ndarray | None = None
+        self.memo: dict = {}  # what is computed once per generation on first use (figures.py)
         self._matches = _Lru(_CACHE_BYTES, size=lambda packed: packed[1].nbytes)
         self.results = _Lru(_CACHE_RESULTS, size=lambda _: 1)
         try:

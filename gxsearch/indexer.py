@@ -79,7 +79,9 @@ def analyse(source: read.Source, key: str, rid: str) -> dict:
     }
     facets = {k: v for k, v in facets.items() if v}
     sections = split_sections(cleaned, shown, rows)
-    figures = report_stats(source.tables, cleaned)
+    figures = report_stats(source.tables, cleaned,
+                           [(s.id, s.start, s.end) for s in sections])
+    facets["check"] = figures["status"]
     docs = [{
         "kind": "report", "key": rid, "report_id": rid, "source": key,
         "title": meta.get("title") or "", "sha1": source.sha1, "original": source.raw,

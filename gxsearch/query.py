@@ -21,7 +21,7 @@ from gxsearch.clean import fold, fold_width, spellings
 from gxsearch.errors import BadQuery
 
 MAX_QUERY_CHARS = 1000
-FILTER_FIELDS = ("district", "province", "topic", "year")
+FILTER_FIELDS = ("district", "province", "topic", "year", "check")
 _TOKEN_RE = re.compile(
     r'\s*(?:(?P<neg>-)?(?:(?P<field>[a-z]+):)?(?:"(?P<phrase>[^"]*)"|(?P<word>[^\s"]+))'
     r'|(?P<quote>"))'

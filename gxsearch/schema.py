@@ -16,11 +16,11 @@ from gxsearch.analysis import gram_analyzer, word_analyzer
 #: Bumped whenever the schema, the analysis or the index layout changes (5: the columns of
 #: each segment, ``columns.py``; 6: ``source`` is the file's resolved path and report ids come
 #: from the file's content, ``plan.py``; 7: text as published, tables and places in the
-#: report's metadata, sections with no text of their own not indexed); an index of another
-#: version is rebuilt.
-SCHEMA_VERSION = 7
+#: report's metadata, sections with no text of their own not indexed; 8: the statistics'
+#: provenance and the ``check`` facet); an index of another version is rebuilt.
+SCHEMA_VERSION = 8
 
-FACET_FIELDS = ("district", "year", "topic", "province")
+FACET_FIELDS = ("district", "year", "topic", "province", "check")
 
 
 def make_schema() -> Schema:
@@ -42,6 +42,7 @@ def make_schema() -> Schema:
         province=ID(stored=True),
         year=ID(stored=True),
         topic=KEYWORD(stored=True, commas=True, scorable=False),
+        check=ID(stored=True),  # the report's 核验: 一致, 不一致 or 无表格 (stats.status)
         # Sorting.
         year_num=NUMERIC(sortable=True),
         order=NUMERIC(sortable=True),

@@ -183,7 +183,7 @@ def _facet_rows(index: Generation, result: _Result, filters: dict) -> dict[str, 
 
 
 def search(index: Index, query: str, *, districts=(), years=(), topics=(), provinces=(),
-           sort: str = "relevance", page: int = 1, per_page: int = 10) -> dict:
+           checks=(), sort: str = "relevance", page: int = 1, per_page: int = 10) -> dict:
     """Search ``index``; return the plain result record (see ARCHITECTURE.md).
 
     ``per_page=0`` returns every hit. Raises BadQuery for a query or argument that cannot be
@@ -197,7 +197,7 @@ def search(index: Index, query: str, *, districts=(), years=(), topics=(), provi
         raise BadQuery("页码或每页条数超出范围")
     parsed = parse(query or "")
     filters = _merge_filters(parsed, district=districts, year=years, topic=topics,
-                             province=provinces)
+                             province=provinces, check=checks)
     if not parsed.groups and not parsed.negs and not any(filters.values()):
         raise BadQuery("请输入检索词，例如：依申请公开")
     need = None if per_page == 0 else page * per_page
@@ -230,7 +230,7 @@ _EXPORT_CHUNK = 200
 
 
 def export(index: Index, query: str, *, districts=(), years=(), topics=(), provinces=(),
-           sort: str = "relevance", limit: int = MAX_PER_PAGE):
+           checks=(), sort: str = "relevance", limit: int = MAX_PER_PAGE):
     """The first ``limit`` hits of a search, as ``search()`` makes them, one at a time.
 
     Ranked once; then the stored fields of ``_EXPORT_CHUNK`` hits at a time are read under
@@ -242,7 +242,7 @@ def export(index: Index, query: str, *, districts=(), years=(), topics=(), provi
         raise BadQuery(f"排序方式“{sort}”无效：可选 relevance（相关度）或 year（年份）")
     parsed = parse(query or "")
     filters = _merge_filters(parsed, district=districts, year=years, topic=topics,
-                             province=provinces)
+                             province=provinces, check=checks)
     if not parsed.groups and not parsed.negs and not any(filters.values()):
         raise BadQuery("请输入检索词，例如：依申请公开")
     gen = index.current()
@@ -345,7 +345,7 @@ def get_report(index: Index, report_id: str, query: str = "") -> dict:
         "year": meta.get("year"), "published": meta.get("published", ""),
         "url": meta.get("url", ""), "source": report.get("source", ""),
         "format": meta.get("format", "text"), "pages": meta.get("pages", 0),
-        "tables": [t.as_dict() for t in tables],
+        "tables": [t.as_dict() for t in tables], "stats": meta.get("stats") or {},
         "sections": sections, "original": report.get("original", ""),
     }
 
@@ -381,64 +381,3 @@ def index_info(index: Index) -> dict:
             "built": gen.info.get("built", ""),
             "years": sorted(counts["year"], reverse=True), "districts": counts["district"],
         }
-
-
-def report_figures(index: Index, *, districts=(), provinces=(), years=(), query: str = ""
-                   ) -> list[dict]:
-    """The statistics of every report (``stats.report_stats``, stored at index time) that
-    the filters and ``query`` select, by year then title: ``{report_id, title, district,
-    province, year, status, figures, checks, notes}``."""
-    spans = []
-    for value in years:
-        lo, _, hi = check_year(value).partition("-")
-        spans.append((int(lo), int(hi or lo)))
-    wanted = None
-    if query:
-        hits = search(index, query, districts=districts, provinces=provinces, years=years,
-                      per_page=0)["hits"]
-        wanted = {h["report_id"] for h in hits}
-    gen = index.current()
-    with gen.lock:
-        reports = [gen.searcher.stored_fields(n)
-                   for n in gen.searcher.document_numbers(kind="report")]
-    out = []
-    for report in reports:
-        meta = report.get("meta") or {}
-        year = meta.get("year")
-        if districts and meta.get("district") not in districts:
-            continue
-        if provinces and meta.get("province") not in provinces:
-            continue
-        if spans and not (year and any(lo <= year <= hi for lo, hi in spans)):
-            continue
-        if wanted is not None and report["report_id"] not in wanted:
-            continue
-        stats = meta.get("stats") or {}
-        out.append({
-            "report_id": report["report_id"], "title": report.get("title", ""),
-            "district": meta.get("district", ""), "province": meta.get("province", ""),
-            "year": year, "status": stats.get("status", "无表格"),
-            "figures": stats.get("figures", {}), "checks": stats.get("checks", []),
-            "notes": stats.get("notes", []),
-        })
-    out.sort(key=lambda r: (r["year"] or 0, r["title"], r["report_id"]))
-    _across_years(out)
-    return out
-
-
-def _across_years(reports: list[dict]) -> None:
-    """Add to each report the check against the same issuer's report of the year before:
-    what it carried forward is what this one carried over."""
-    by = {(r["district"], r["year"]): r for r in reports if r["district"] and r["year"]}
-    for r in reports:
-        last = by.get((r["district"], (r["year"] or 0) - 1))
-        if last is None:
-            continue
-        before = last["figures"].get("apply.carried_forward")
-        now = r["figures"].get("apply.carried_over")
-        if before is not None and now is not None:
-            r["checks"] = r["checks"] + [{
-                "rule": "carried_over = last year's carried_forward", "ok": before == now,
-                "detail": f"{now} vs {before} ({last['report_id']})"}]
-            if before != now and r["status"] == "一致":
-                r["status"] = "不一致"

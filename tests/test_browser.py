@@ -105,3 +105,51 @@ def test_phone_width_and_keyboard(browser, base_url, tmp_path: Path):
     assert page.locator(".skip-link").is_visible()
     page.screenshot(path=str(tmp_path / "phone.png"))
     page.close()
+
+
+@pytest.fixture(scope="module")
+def corpus_url(corpus_index):
+    from waitress.server import create_server
+
+    app = create_app({"INDEX_DIR": str(corpus_index.root)})
+    server = create_server(app, host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.effective_port}"
+    server.close()
+    thread.join(timeout=5)
+
+
+def test_stats_page_filter_chart_and_csv(browser, corpus_url, tmp_path: Path):
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(corpus_url + "/")
+    page.get_by_role("link", name="统计数据").click()
+    page.wait_for_url("**/stats")
+    everything = total(page)
+    page.locator('[data-facet="year"] a', has_text="2022").click()
+    page.wait_for_url("**/stats?year=2022")
+    assert total(page) < everything
+    rows = page.locator("table.stats-table:not(.compare) tbody tr")
+    assert rows.count() == total(page) >= 1
+    assert "平潭综合实验区2022年度政府信息公开工作年度报告" in rows.first.inner_text()
+    # The chart is drawn (SVG bars of a visible size), under the CSP, with no script errors.
+    bar = page.locator("figure.chart svg rect.bar").first
+    assert bar.is_visible() and bar.bounding_box()["height"] > 10
+    assert page.locator("figure.chart figcaption").first.inner_text() == "平潭综合实验区"
+    page.screenshot(path=str(tmp_path / "stats.png"), full_page=True)
+    with page.expect_download() as info:
+        page.locator("a.csv-link").click()
+    download = info.value
+    assert download.suggested_filename.startswith("gxsearch-stats-")
+    data = Path(download.path()).read_bytes().decode("utf-8-sig")
+    assert data.splitlines()[0].startswith("报告编号,标题,发布机关,省份,年度,发布日期")
+    assert "平潭综合实验区2022年度政府信息公开工作年度报告" in data
+    # From the table to the report's figures, the failed check shown.
+    page.get_by_role("link", name="平潭综合实验区2022年度政府信息公开工作年度报告").click()
+    page.wait_for_url("**/report/**#figures")
+    assert page.locator("#figures .checks li.fail").first.is_visible()
+    page.screenshot(path=str(tmp_path / "report-figures.png"))
+    assert errors == []

@@ -34,7 +34,7 @@ def test_search_json_is_the_stable_contract(seed_index_dir):
     assert out.exit_code == 0
     record = json.loads(out.output)
     assert set(record) == {"query", "total", "hits", "facets"}
-    assert set(record["facets"]) == {"district", "year", "topic", "province"}
+    assert set(record["facets"]) == {"district", "year", "topic", "province", "check"}
     assert record["total"] == len(record["hits"]) >= 1
     hit = record["hits"][0]
     assert set(hit) == {"report_id", "section_id", "title", "heading", "district", "province",
@@ -217,7 +217,13 @@ def test_stats_json_and_csv(tmp_path):
     out = CliRunner().invoke(main, ["stats", "--index-dir", ix, "--csv"])
     assert out.stdout_bytes.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(out.stdout_bytes.decode("utf-8-sig"))))
-    assert rows[0][:7] == ["报告编号", "标题", "发布机关", "省份", "年度", "核验", "规章（本年制发件数）"]
+    assert rows[0][:11] == ["报告编号", "标题", "发布机关", "省份", "年度", "发布日期", "模板", "核验",
+                            "跨年核对", "未通过的核验", "规章（本年制发件数）"]
     col = rows[0].index("一、本年新收政府信息公开申请数量")
-    assert [(r[4], r[col]) for r in rows[1:]] == [("2022", "74"), ("2024", "218")]
+    assert [(r[4], r[7], r[col]) for r in rows[1:]] == [("2022", "不一致", "74"),
+                                                       ("2024", "一致", "218")]
+    # The 2022 report's text says 收到政府信息公开申请75件 where its table has 74.
+    assert rows[1][9].startswith("text: apply.new = table: 75 vs 74 (2022年,全区收到")
+    out = _run("stats", "--index-dir", ix, "--json", "--check", "不一致")
+    assert [r["year"] for r in json.loads(out.output)["reports"]] == [2022]
     assert _run("stats", "--index-dir", ix, "--year", "20x").exit_code == 2

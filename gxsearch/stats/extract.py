@@ -1,23 +1,22 @@
-"""The figures of a report: from its tables when the reader kept them, else from flattened
-text, where a row's cells run together and only the table's own arithmetic can cut them.
+"""The figures of a report: from its tables when the reader kept them (HTML, DOCX, PDF,
+Markdown), else from flattened text (``flat.py``).
 
 Blank, ``/`` and ``-`` are ``None`` (never 0); a key is absent when its table is not found;
 a row whose cells cannot be read for sure gets ``None`` values and a note that says why
-(``ambiguous``: several cuts satisfy every identity; ``no reading``: none does).
+(``ambiguous``: several cuts satisfy every identity; ``no reading``: none does). Each row
+read says where it stands (``rows``: its label as printed, its offset in the folded text,
+``table`` or ``text``, its cells), so the report page can link every figure to its place.
 """
 
 from __future__ import annotations
 
-import itertools
 import re
 
 from gxsearch.clean import match_form
-from gxsearch.stats import template
-from gxsearch.stats.checks import checks
+from gxsearch.stats import flat, template
 
 _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
 _BLANK = {"", "/", "-", "—", "－", "\\", "无"}
-_MAX_SPLITS = 8  # readings of one row kept for the column sums to settle
 
 
 def _value(cell: str) -> tuple[bool, float | int | None]:
@@ -35,13 +34,34 @@ def _row_cells(table, r: int) -> list[str]:
     return [t for c, t in enumerate(table.rows[r]) if (r, c) not in covered]
 
 
-def _from_table_part3(table, out: dict, notes: list) -> bool:
-    rows = template.part("三")
+class _Locator:
+    """Where a table's rows stand in the folded text: each label searched from the last one
+    found, so a label printed twice (（一）予以公开 in the text and in the table) is taken in
+    the table's order."""
+
+    def __init__(self, text: str, start: str):
+        self.text, self.pos = text, max(text.find(start), 0)
+
+    def __call__(self, row) -> int | None:
+        m = row.pattern.search(self.text, self.pos)
+        if not m:
+            return None
+        self.pos = m.end()
+        return m.start()
+
+
+def _record(rows: dict, row, label: str, at, cells) -> None:
+    rows[row.key] = {"label": label, "at": at, "from": "table",
+                     "cells": " ".join(c if c.strip() else "_" for c in cells)}
+
+
+def _from_table_part3(table, form, text, out, rows, notes) -> bool:
     width = len(table.rows[0]) if table.rows else 0
     if width < 8 or not any("本年新收" in "".join(r) for r in table.rows):
         return False
+    locate = _Locator(text, "本年新收")
     cursor = 0
-    for row in rows:
+    for row in template.part("三", form):
         for r in range(cursor, len(table.rows)):
             cells = table.rows[r]
             labels = [c for c in cells[:width - 7] if c]
@@ -49,6 +69,7 @@ def _from_table_part3(table, out: dict, notes: list) -> bool:
                 values = [_value(c) for c in cells[width - 7:]]
                 if all(ok for ok, _ in values):
                     out.update(zip(row.keys(), (v for _, v in values), strict=True))
+                    _record(rows, row, labels[-1], locate(row), cells[width - 7:])
                 else:
                     notes.append(f"{row.key}: cells that are not figures")
                 cursor = r + 1
@@ -56,7 +77,7 @@ def _from_table_part3(table, out: dict, notes: list) -> bool:
     return True
 
 
-def _from_table_part4(table, out: dict) -> bool:
+def _from_table_part4(table, text, out, rows) -> bool:
     if not any("行政复议" in "".join(r) for r in table.rows):
         return False
     for r in range(len(table.rows)):
@@ -65,12 +86,17 @@ def _from_table_part4(table, out: dict) -> bool:
         if len(cells) >= 15 and all(ok for ok, _ in values[-15:]):
             keys = [k for row in template.part("四") for k in row.keys()]
             out.update(zip(keys, (v for _, v in values[-15:]), strict=True))
+            at = text.find("行政复议", max(text.find("结转下年度"), 0))
+            for g, row in enumerate(template.part("四")):
+                _record(rows, row, row.label, at if at >= 0 else None,
+                        cells[-15:][g * 5:g * 5 + 5])
             return True
     return False
 
 
-def _from_table_part2(table, out: dict) -> bool:
+def _from_table_part2(table, text, out, rows) -> bool:
     found = False
+    locate = _Locator(text, "第二十条第")
     for r in range(len(table.rows)):
         cells = _row_cells(table, r)
         if len(cells) < 2:
@@ -81,179 +107,35 @@ def _from_table_part2(table, out: dict) -> bool:
                 values = [_value(c) for c in cells[1:1 + row.cells]]
                 if len(values) == row.cells and all(ok for ok, _ in values):
                     out.update(zip(row.keys(), (v for _, v in values), strict=True))
+                    _record(rows, row, cells[0], locate(row), cells[1:1 + row.cells])
                     found = True
                 break
     return found
 
 
-def _splits(digits: str, n: int, ok) -> list[list[int]]:
-    """Ways to cut ``digits`` into ``n`` numbers without leading zeros that ``ok`` accepts
-    (at most ``_MAX_SPLITS``)."""
-    out: list[list[int]] = []
-
-    def walk(i: int, parts: list[int]) -> None:
-        if len(out) >= _MAX_SPLITS:
-            return
-        if len(parts) == n - 1:
-            rest = digits[i:]
-            if rest and (rest == "0" or rest[0] != "0") and ok(parts + [int(rest)]):
-                out.append(parts + [int(rest)])
-            return
-        for j in range(i + 1, min(len(digits) - (n - len(parts) - 1), i + 7) + 1):
-            piece = digits[i:j]
-            if piece[0] == "0" and len(piece) > 1:
-                break
-            walk(j, parts + [int(piece)])
-
-    walk(0, [])
-    return out
-
-
-def _sums7(v: list[int]) -> bool:
-    return sum(v[:6]) == v[6]
-
-
-def _sums15(v: list[int]) -> bool:
-    return all(sum(v[g:g + 4]) == v[g + 4] for g in (0, 5, 10))
-
-
-def _run_after(text: str, pos: int, next_number: str) -> tuple[str, int] | None:
-    """The figures printed right after a label ending at ``pos``: ``(run, end)``; a following
-    row's own number glued to them (``…00000002.其他``) is left out."""
-    m = re.compile(r"[^\d\n]{0,30}?([\d][\d ,.]*)").match(text, pos)
-    if not m:
-        return None
-    run = m.group(1).rstrip(" ,.")
-    end = m.start(1) + len(run)
-    if next_number and text.startswith(".", end) and run.endswith(next_number):
-        run, end = run[: -len(next_number)], end - len(next_number)
-    return run, end
-
-
-def _from_text_part3(text: str, out: dict, notes: list) -> bool:
-    start = text.find("本年新收")
-    if start < 0:
-        return False
-    rows = template.part("三")
-    pos = start
-    choices: dict = {}
-    for i, row in enumerate(rows):
-        m = row.pattern.search(text, pos, pos + 400)
-        if not m:
-            notes.append(f"{row.key}: row not found")
-            continue
-        nxt = rows[i + 1].number if i + 1 < len(rows) else ""
-        got = _run_after(text, m.end(), nxt)
-        if got is None:
-            notes.append(f"{row.key}: no figures")
-            continue
-        run, pos = got
-        choices[row] = _readings(run, 7, _sums7)
-        if not choices[row]:
-            notes.append(f"{row.key}: no reading: {run}")
-    _settle(choices, out, notes)
-    return True
-
-
-def _readings(run: str, n: int, ok) -> list[list[int]]:
-    """Every reading of a row's figures (spaces, where the text kept them, settle it)."""
-    tokens = run.split()
-    if len(tokens) == n and all(t.isdigit() for t in tokens):
-        return [[int(t) for t in tokens]]
-    digits = run.replace(" ", "")
-    return _splits(digits, n, ok) if digits.isdigit() else []
-
-
-def _settle(choices: dict, out: dict, notes: list) -> None:
-    """Rows with one reading are taken; rows with several are settled by the columns' own
-    sums (一+二 = (七)+四, (七) = the sum of the results) when exactly one combination of
-    their readings makes every column add up; else they are left None, and said so."""
-    fixed = {row: ways[0] for row, ways in choices.items() if len(ways) == 1}
-    open_rows = [row for row, ways in choices.items() if len(ways) > 1]
-    for row, values in fixed.items():
-        out.update(zip(row.keys(), values, strict=True))
-    if not open_rows:
-        return
-    good = []
-    combos = itertools.islice(itertools.product(*(choices[r] for r in open_rows)), 4096)
-    for combo in combos:
-        trial = dict(out)
-        for row, values in zip(open_rows, combo, strict=True):
-            trial.update(zip(row.keys(), values, strict=True))
-        if all(c["ok"] for c in checks(trial)):
-            good.append(combo)
-    if len(good) == 1:
-        for row, values in zip(open_rows, good[0], strict=True):
-            out.update(zip(row.keys(), values, strict=True))
-            notes.append(f"{row.key}: settled by the column sums: {values}")
-        return
-    for row in open_rows:
-        out.update(dict.fromkeys(row.keys()))
-        notes.append(f"{row.key}: ambiguous: {len(choices[row])} readings")
-
-
-def _cut(run: str, n: int, ok, key: str, notes: list) -> list:
-    ways = _readings(run, n, ok)
-    if len(ways) == 1:
-        return ways[0]
-    notes.append(f"{key}: {'ambiguous' if ways else 'no reading'}: {run}")
-    return [None] * n
-
-
-def _from_text_part4(text: str, out: dict, notes: list) -> bool:
-    m = re.search(r"复议后起诉(?:结果维持|结果纠正|其他结果|尚未审结|总计|\s)*"
-                  r"([\d ]{15,})", text)
-    if not m:
-        return False
-    keys = [k for row in template.part("四") for k in row.keys()]
-    out.update(zip(keys, _cut(m.group(1).strip(), 15, _sums15, "review/suits", notes),
-                   strict=True))
-    return True
-
-
-def _from_text_part2(text: str, out: dict, notes: list) -> bool:
-    start = text.find("第二十条第")
-    if start < 0:
-        return False
-    found = False
-    for row in template.part("二"):
-        m = row.pattern.search(text, start, start + 600)
-        if not m:
-            continue
-        got = _run_after(text, m.end(), "")
-        if got is None:
-            continue
-        run = got[0].replace(" ", "")
-        found = True
-        if row.cells == 1:
-            ok = re.fullmatch(r"\d+(?:\.\d{1,2})?", run)
-            out[row.key] = (float(run) if "." in run else int(run)) if ok else None
-            if not ok:
-                notes.append(f"{row.key}: not one figure: {run}")
-        elif len(run) == 3:  # three one-digit figures: the only cut
-            out.update(zip(row.keys(), map(int, run), strict=True))
-        else:
-            # 本年制发, 本年废止, 现行有效 have no sum to tell the cut by.
-            out.update(dict.fromkeys(row.keys()))
-            notes.append(f"{row.key}: ambiguous: {run}")
-    return found
-
-
 def extract(tables, text: str) -> dict:
-    """``{"figures": {...}, "notes": [...], "sources": {part: "table" | "text"}}`` of one
-    report; ``text`` is the cleaned (folded) text."""
+    """``{"template", "figures", "rows", "notes", "sources": {part: "table" | "text"}}`` of
+    one report; ``text`` is the cleaned (folded) text. ``template`` is "2019" or "2021" for
+    a report with a part-三 table, else None."""
     out: dict = {}
+    rows: dict = {}
     notes: list[str] = []
     sources: dict[str, str] = {}
+    cells = "\n".join(match_form("".join(r)) for t in tables for r in t.rows)
+    form = template.form_of(cells + "\n" + text)
+    part2_2019 = template.part2_2019(cells)
     for table in tables:
-        if "三" not in sources and _from_table_part3(table, out, notes):
+        if "三" not in sources and _from_table_part3(table, form, text, out, rows, notes):
             sources["三"] = "table"
-        elif "四" not in sources and _from_table_part4(table, out):
+        elif "四" not in sources and _from_table_part4(table, text, out, rows):
             sources["四"] = "table"
-        elif _from_table_part2(table, out):
+        elif not part2_2019 and _from_table_part2(table, text, out, rows):
             sources["二"] = "table"
-    for part, reader in (("三", _from_text_part3), ("四", _from_text_part4),
-                         ("二", _from_text_part2)):
-        if part not in sources and reader(text, out, notes):
-            sources[part] = "text"
-    return {"figures": out, "notes": notes, "sources": sources}
+    if "三" not in sources and flat.part3(text, form, out, rows, notes):
+        sources["三"] = "text"
+    if "四" not in sources and flat.part4(text, out, rows, notes):
+        sources["四"] = "text"
+    if "二" not in sources and not part2_2019 and flat.part2(text, out, rows, notes):
+        sources["二"] = "text"
+    return {"template": form if "三" in sources else None, "figures": out, "rows": rows,
+            "notes": notes, "sources": sources}

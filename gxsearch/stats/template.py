@@ -21,6 +21,7 @@ class Row:
     label: str
     pattern: re.Pattern
     number: str
+    template: str  # "" (both templates), "2019" or "2021"
 
     def keys(self) -> list[str]:
         """The figure keys of this row, in the order the table prints its cells."""
@@ -39,13 +40,28 @@ def rows() -> tuple[Row, ...]:
     for line in DATA.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
-        key, part, cells, label, pattern, number = (line.split("\t") + [""] * 6)[:6]
-        out.append(Row(key, part, int(cells), label, re.compile(pattern), number))
+        key, part, cells, label, pattern, number, form = (line.split("\t") + [""] * 7)[:7]
+        out.append(Row(key, part, int(cells), label, re.compile(pattern), number, form))
     return tuple(out)
 
 
-def part(name: str) -> tuple[Row, ...]:
-    return tuple(r for r in rows() if r.part == name)
+def part(name: str, form: str = "2021") -> tuple[Row, ...]:
+    """The rows of part ``name`` in the template ``form`` ("2019" or "2021"), in order."""
+    return tuple(r for r in rows() if r.part == name and r.template in ("", form))
+
+
+def form_of(text: str) -> str:
+    """Which template a report's part 三 follows: the 2021 one splits （六）其他处理 into
+    three rows (逾期不补正, 逾期未缴纳费用, 其他); the 2019 trial template has one."""
+    if "逾期不补正" in text or "缴纳费用" in text:
+        return "2021"
+    return "2019" if "(六)其他处理" in text else "2021"
+
+
+def part2_2019(text: str) -> bool:
+    """Whether part 二 has the 2019 trial template's columns (本年新制作数量, 本年新公开数量,
+    对外公开总数量; 上一年项目数量, 本年增/减), which are not the 2021 keys' cells."""
+    return "本年新制作数量" in text or "上一年项目数量" in text
 
 
 @functools.cache

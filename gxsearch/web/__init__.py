@@ -1,6 +1,7 @@
 """The browser front end and the JSON/CSV/OpenSearch interfaces, as a Flask application
 factory with one blueprint per page family: ``search`` (home, results, CSV, OpenSearch),
-``report`` (a report, its original text) and ``api`` (JSON).
+``report`` (a report, its original text), ``stats`` (the statistics table, its CSV and JSON)
+and ``api`` (JSON).
 
 Each view parses its input (``common.py``: the request limits live there), calls one function
 of ``gxsearch.search`` and renders; facet, pagination and export records come from
@@ -17,7 +18,7 @@ from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from gxsearch.errors import IndexMissing
-from gxsearch.web import api, common, report, search
+from gxsearch.web import api, common, report, search, stats
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -47,7 +48,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     common.init_app(app)
-    for module in (search, report, api):
+    for module in (search, report, stats, api):
         app.register_blueprint(module.bp)
     app.before_request(common.check_request)
     app.after_request(security_headers)

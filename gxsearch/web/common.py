@@ -89,7 +89,8 @@ def run_search(params: facets.SearchParams, page=None, per_page=10):
         index(), params.q,
         districts=params.filters.get("district", ()), years=params.filters.get("year", ()),
         topics=params.filters.get("topic", ()), provinces=params.filters.get("province", ()),
-        sort=params.sort, page=page or params.page, per_page=per_page)
+        checks=params.filters.get("check", ()), sort=params.sort, page=page or params.page,
+        per_page=per_page)
 
 
 def valid_report_id(report_id: str) -> str:

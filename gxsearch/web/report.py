@@ -8,7 +8,9 @@ import re
 from flask import Blueprint, render_template, request
 from markupsafe import Markup
 
-from gxsearch import facets
+from gxsearch import facets, figures
+from gxsearch.stats.checks import describe
+from gxsearch.stats.tables import tables
 from gxsearch.web import common
 
 bp = Blueprint("report", __name__)
@@ -25,7 +27,19 @@ def report_page(report_id: str):
     # Only web links are linked: a planted javascript: or data: URL stays plain text.
     report["safe_url"] = report["url"] if SAFE_URL_RE.match(report["url"] or "") else ""
     back = facets.SearchParams(q=q).url() if q else ""
-    return render_template("report.html", report=report, back_url=back)
+    # The checks across years (against the issuer's report of the year before) need the
+    # collection: they come from figures.py's record, with the report's own.
+    record = figures.of_report(common.index(), report_id) or {}
+    checks = record.get("checks") or report["stats"].get("checks", [])
+    stats = {"status": record.get("status", "无表格"), "across": record.get("across"),
+             "template": report["stats"].get("template"),
+             "failed": [{**c, "label": describe(c["rule"])} for c in checks if not c["ok"]],
+             "held": sum(c["ok"] for c in checks),
+             "stated": [{"key": k, **v, "href": f"#{v['section']}" if v.get("section") else ""}
+                        for k, v in (report["stats"].get("stated") or {}).items()],
+             "notes": report["stats"].get("notes", []),
+             "tables": tables(report["stats"], checks)}
+    return render_template("report.html", report=report, back_url=back, stats=stats)
 
 
 @bp.get("/report/<report_id>/original")

@@ -67,8 +67,8 @@ def search_csv():
         rows = api.export(
             common.index(), params.q, districts=params.filters.get("district", ()),
             years=params.filters.get("year", ()), topics=params.filters.get("topic", ()),
-            provinces=params.filters.get("province", ()), sort=params.sort,
-            limit=CSV_MAX_HITS)
+            provinces=params.filters.get("province", ()),
+            checks=params.filters.get("check", ()), sort=params.sort, limit=CSV_MAX_HITS)
     except BadQuery as exc:
         slots.release()
         abort(400, description=str(exc))

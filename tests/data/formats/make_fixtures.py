@@ -488,6 +488,53 @@ def table_xml(table, styles: list[str]):
     return "\n".join(out)
 
 
+def html_table(table) -> str:
+    name, widths, rows, _ = table
+    out = ["<table>"]
+    for grow in layout(rows, len(widths)):
+        cells = []
+        for cell in grow:
+            if cell is None:
+                continue
+            text, cs, rs, _ = cell
+            span = (f' colspan="{cs}"' if cs > 1 else "") + (f' rowspan="{rs}"' if rs > 1 else "")
+            cells.append(f"<td{span}>{escape(text)}</td>")
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    out.append("</table>")
+    return "\n".join(out)
+
+
+def build_html(title, blocks) -> str:
+    """The report as a plain HTML page with real tables (merged cells as rowspan/colspan)."""
+    tags = {"p": "p", "h1": "h2", "h2": "h3", "h3": "h4", "date": "p", "annex": "p"}
+    body = [f"<h1>{escape(title)}</h1>"]
+    for kind, content in blocks:
+        if kind == "table":
+            body.append(html_table(content))
+        else:
+            body.append(f"<{tags[kind]}>{escape(content)}</{tags[kind]}>")
+    return ('<!doctype html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
+            f"<title>{escape(title)}</title></head>\n<body>\n" + "\n".join(body)
+            + "\n</body></html>\n")
+
+
+def build_markdown(title, blocks) -> str:
+    """The report as Markdown: pipe tables, a merged cell's text in its first cell and the
+    cells it covers left blank (Markdown has no merged cells); the first row is the header."""
+    marks = {"h1": "## ", "h2": "### ", "h3": "#### "}
+    out = [f"# {title}", ""]
+    for kind, content in blocks:
+        if kind != "table":
+            out += [marks.get(kind, "") + content, ""]
+            continue
+        _, widths, rows, _ = content
+        grid = layout(rows, len(widths))
+        lines = ["| " + " | ".join("" if c is None else c[0].replace("|", "\\|") for c in r)
+                 + " |" for r in grid]
+        out += [lines[0], "|" + "---|" * len(widths), *lines[1:], ""]
+    return "\n".join(out)
+
+
 PSTYLE = {"p": "ReportBody", "h1": "ReportH1", "h2": "ReportH2", "h3": "ReportH3",
           "date": "ReportDate", "annex": "ReportAnnex"}
 
@@ -609,7 +656,17 @@ def main():
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     ap.add_argument("--out", type=Path, default=HERE)
     ap.add_argument("--keep-fodt", action="store_true", help="also leave the .fodt sources in --out")
+    ap.add_argument("--text-only", action="store_true",
+                    help="only write pingtan-2022.html and pingtan-2022.md (no tools needed)")
     args = ap.parse_args()
+    if args.text_only:
+        fields, body = read_source(args.corpus / SRC_2022)
+        blocks = split_blocks(body, SPEC_2022)
+        for ext, build in (("html", build_html), ("md", build_markdown)):
+            path = args.out / f"pingtan-2022.{ext}"
+            path.write_text(build(fields["标题"], blocks), encoding="utf-8")
+            print(f"{path.stat().st_size:>8}  {path.name}")
+        return
     for tool in ("soffice", "pdftoppm", "qpdf"):
         if not shutil.which(tool):
             sys.exit(f"{tool} not found (apt-get install libreoffice-writer fonts-noto-cjk poppler-utils qpdf)")
