@@ -127,6 +127,32 @@ def cells_all(html: str) -> list[list[str]]:
 def test_search_page_has_the_check_facet(client):
     html = client.get("/search?q=依申请公开&check=不一致").get_data(as_text=True)
     assert '核验：不一致' in html
+    assert ('<a href="/stats?q=%E4%BE%9D%E7%94%B3%E8%AF%B7%E5%85%AC%E5%BC%80&amp;check='
+            '%E4%B8%8D%E4%B8%80%E8%87%B4">这些年报的统计数据</a>') in html
     titles = set(re.findall(r'<h2 class="report-title"><a [^>]*>(.*?)</a>', html))
     assert titles == {"平潭综合实验区2020年度政府信息公开工作年度报告",
                       "平潭综合实验区2022年度政府信息公开工作年度报告"}
+
+
+def test_report_api_has_the_statistics_and_where_they_stand(client, corpus_index):
+    (r2025,) = [r for r in figures.select(corpus_index, years=["2025"])]
+    data = client.get(f"/api/reports/{r2025['report_id']}").get_json()
+    stats = data["stats"]
+    assert (stats["template"], stats["status"], stats["across"]) == ("2021", "一致", "一致")
+    assert stats["figures"]["apply.carried_forward"] == 6  # 四、结转下年度继续办理4200006
+    row = stats["rows"]["apply.carried_forward"]
+    headings = {s["id"]: s["heading"] for s in data["sections"]}
+    assert (row["label"], row["cells"]) == ("结转下年度继续办理", "4200006")
+    assert headings[row["section"]] == "三、收到和处理政府信息公开申请情况"
+    assert stats["stated"]["apply.carried_forward"]["value"] == 6  # 结转至2026年6件
+
+
+def test_checks_in_the_templates_words():
+    from gxsearch.stats.checks import describe
+    assert describe("new + carried_over = result_total + carried_forward (natural)") == (
+        "一、本年新收 + 二、上年结转 = （七）总计 + 四、结转下年度（自然人）")
+    assert describe("suit_direct: upheld + corrected + other + pending = total") == (
+        "行政诉讼（未经复议直接起诉）：维持 + 纠正 + 其他 + 尚未审结 = 总计")
+    assert describe("text: apply.new = table") == "正文所述 = 表中 一、本年新收政府信息公开申请数量"
+    assert describe("apply.granted = sum of the six applicant columns") == (
+        "（一）予以公开：总计 = 六类申请人之和")

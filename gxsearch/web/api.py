@@ -1,11 +1,12 @@
 """The JSON API: ``/api/search`` (the record of ``gxsearch search --json``) and
-``/api/reports/<id>``. Errors are ``{"error": …}`` with their status."""
+``/api/reports/<id>`` (``/api/stats`` is the stats blueprint's). Errors are
+``{"error": …}`` with their status."""
 
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
-from gxsearch import facets
+from gxsearch import facets, figures
 from gxsearch.errors import BadQuery
 from gxsearch.web import common
 
@@ -35,4 +36,9 @@ def report(report_id: str):
             "place", "year", "published", "url", "source", "format", "pages", "tables")
     sections = [{k: s.get(k) for k in ("id", "level", "heading", "path", "text")}
                 for s in found["sections"]]
-    return jsonify({**{k: found.get(k) for k in keys}, "sections": sections})
+    # The statistics as /api/stats gives them (checks across years included), with where
+    # each row and stated figure stands (``rows``, ``stated``: section ids).
+    record = figures.of_report(common.index(), found["report_id"]) or {}
+    stats = {k: record.get(k) for k in ("template", "status", "across", "figures", "checks")}
+    stats.update({k: found["stats"].get(k) for k in ("rows", "stated", "notes")})
+    return jsonify({**{k: found.get(k) for k in keys}, "stats": stats, "sections": sections})

@@ -50,6 +50,7 @@ def search_page():
         chosen=facets.chosen_filters(result, params),
         sorts=facets.sort_links(params), pager=facets.page_links(result, params),
         csv_url=replace(params, page=1).url("/search.csv"),
+        stats_url=facets.stats_url(params),
     )
 
 
