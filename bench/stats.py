@@ -8,7 +8,9 @@ in one process; prints the share. (Whoosh's writing and jieba, which a build add
 make the share of a whole build smaller still.)
 
 With ``--index DIR`` it also prints what the statistics of that index come to: reports with
-tables, keys and figures read, checks made, held and failed, and each failed check.
+tables, keys and figures read, checks made, held and failed, and each failed check; and what
+serving them costs: the first load of every report's record (once per generation) with the
+memory it holds, and /stats, /stats.csv and /stats?q= through the test client.
 """
 
 from __future__ import annotations
@@ -61,11 +63,33 @@ def main(argv=None) -> int:
 
 
 def collection(index_dir: str) -> None:
+    import tracemalloc
+
     from gxsearch import figures
     from gxsearch.search import open_index
+    from gxsearch.web import create_app
 
     with open_index(index_dir) as ix:
+        tracemalloc.start()
+        t0 = time.perf_counter()
+        figures.all_reports(ix)
+        load = time.perf_counter() - t0
+        held = tracemalloc.get_traced_memory()[0] / 2**20
+        tracemalloc.stop()
         reports = figures.select(ix)
+    client = create_app({"INDEX_DIR": index_dir}).test_client()
+    print("| reports | first load s | held MB | page | KB | first ms | again ms |")
+    print("|---:|---:|---:|---|---:|---:|---:|")
+    for url in ("/stats", "/stats?sort=apply.new&order=desc", "/stats.csv",
+                "/stats?q=%E4%BE%9D%E7%94%B3%E8%AF%B7%E5%85%AC%E5%BC%80"):
+        times = []
+        for _ in range(2):
+            t0 = time.perf_counter()
+            size = len(client.get(url).data)
+            times.append((time.perf_counter() - t0) * 1000)
+        print(f"| {len(reports)} | {load:.2f} | {held:.1f} | `{url}` | {size // 1024} | "
+              f"{times[0]:.0f} | {times[1]:.0f} |")
+    print()
     tables = [r for r in reports if r["status"] != "无表格"]
     keys = sum(len(r["figures"]) for r in tables)
     read = sum(v is not None for r in tables for v in r["figures"].values())

@@ -69,10 +69,11 @@ def trends(reports: list[dict], limit: int = 6) -> list[dict]:
     ``limit``), to be shown side by side."""
     by: dict[str, list[dict]] = {}
     for r in reports:
-        by.setdefault(r["issuer"] or r["title"], []).append(r)
-    charts = [c for c in (trend(i, rs) for i, rs in by.items()) if c]
-    charts.sort(key=lambda c: (-len(c["bars"]), c["issuer"]))
-    return charts[:limit]
+        if r["year"] and value(r["figures"], "apply.new") is not None:
+            by.setdefault(r["issuer"] or r["title"], []).append(r)
+    # The years an issuer has figures for are its chart's bars: the most first.
+    chosen = sorted(by, key=lambda i: (-len({r["year"] for r in by[i]}), i))[:limit]
+    return [trend(i, by[i]) for i in chosen]
 
 
 def side_by_side(charts: list[dict]) -> dict | None:

@@ -155,12 +155,32 @@ def sort_links(params: SearchParams) -> list[dict]:
 
 
 def stats_url(params: SearchParams, path: str = "/stats", sort: str = "",
-              descending: bool = False) -> str:
-    """A /stats (or its CSV/JSON) URL with the filters of ``params`` and a column order."""
+              descending: bool = False, page: int = 1) -> str:
+    """A /stats (or its CSV/JSON) URL with the filters of ``params``, a column order and a
+    page."""
     pairs = replace(params, sort="relevance", page=1).items()
     pairs += [("sort", sort)] if sort else []
     pairs += [("order", "desc")] if descending else []
+    pairs += [("page", str(page))] if page > 1 else []
     return f"{path}?{urlencode(pairs)}" if pairs else path
+
+
+def stats_pages(params: SearchParams, rows: int, per_page: int, sort: str, descending: bool
+                ) -> dict:
+    """The /stats table's pager: ``{"pages", "page", "prev", "next", "numbers", "first",
+    "last"}`` (``first``/``last``: the rows shown, counted from 1)."""
+    pages = max(1, -(-rows // per_page))
+    page = min(params.page, pages)
+
+    def link(n):
+        return stats_url(params, sort=sort, descending=descending, page=n)
+
+    return {"pages": pages, "page": page, "prev": link(page - 1) if page > 1 else None,
+            "next": link(page + 1) if page < pages else None,
+            "numbers": [{"n": n, "url": link(n), "current": n == page}
+                        for n in range(max(1, page - 2), min(pages, page + 2) + 1)],
+            "first": (page - 1) * per_page + 1 if rows else 0,
+            "last": min(rows, page * per_page)}
 
 
 def stats_columns(params: SearchParams, columns: list[dict], sort: str, descending: bool

@@ -101,10 +101,9 @@ def select(index: Index, *, districts=(), provinces=(), years=(), checks=(), que
         spans.append((int(lo), int(hi or lo)))
     wanted = None
     if query.strip():
-        from gxsearch.search import search
-        hits = search(index, query, districts=districts, provinces=provinces, years=years,
-                      checks=checks, per_page=0)["hits"]
-        wanted = {h["report_id"] for h in hits}
+        from gxsearch.search import report_ids
+        wanted = report_ids(index, query, districts=districts, provinces=provinces,
+                            years=years, checks=checks)
     out = []
     for r in all_reports(index):
         year = r["year"]

@@ -226,6 +226,28 @@ def search(index: Index, query: str, *, districts=(), years=(), topics=(), provi
     }
 
 
+def report_ids(index: Index, query: str, *, districts=(), years=(), topics=(), provinces=(),
+               checks=()) -> set[str]:
+    """The ids of the reports with a section matching ``query`` and the filters, from the
+    match set alone: no hit is ranked or read (what ``/stats?q=`` selects by)."""
+    parsed = parse(query or "")
+    filters = _merge_filters(parsed, district=districts, year=years, topic=topics,
+                             province=provinces, check=checks)
+    if not parsed.groups and not parsed.negs and not any(filters.values()):
+        raise BadQuery("请输入检索词，例如：依申请公开")
+    gen = index.current()
+    with gen.lock:
+        final = match(gen.postings, parsed, gen.sections(), gen.cached)
+        for field in FACET_FIELDS:
+            docs = _selected(gen, field, filters[field])
+            if docs is not None:
+                final = final & docs
+        # report_id is one value a section: its facet maps each section to its report.
+        owner = gen.facet("report_id")
+        codes = np.unique(owner.codes[np.flatnonzero(final)])
+        return {owner.values[c] for c in codes.tolist() if c >= 0}
+
+
 _EXPORT_CHUNK = 200
 
 

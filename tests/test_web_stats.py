@@ -156,3 +156,15 @@ def test_checks_in_the_templates_words():
     assert describe("text: apply.new = table") == "正文所述 = 表中 一、本年新收政府信息公开申请数量"
     assert describe("apply.granted = sum of the six applicant columns") == (
         "（一）予以公开：总计 = 六类申请人之和")
+
+
+def test_the_table_is_paged_and_the_totals_are_over_every_row(client, monkeypatch):
+    from gxsearch.web import stats as view
+    monkeypatch.setattr(view, "PER_PAGE", 4)
+    html = client.get("/stats?year=2019-2025&page=3").get_data(as_text=True)
+    rows = cells(html)
+    # 10 template reports, oldest first: page 3 holds the 9th and 10th (2024, 2025).
+    assert [r[1] for r in rows[1:-1]] == ["2024", "2025"]
+    assert rows[-1][:4] == ["合计", "", "", str(23 + 1 + 0 + 0 + 21 + 70 + 74 + 81 + 218 + 154)]
+    assert "第 9–10 份，共 10 份" in html
+    assert '<a href="/stats?year=2019-2025&amp;page=2" rel="prev">上一页</a>' in html

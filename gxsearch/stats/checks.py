@@ -12,16 +12,22 @@ whose figures are not all there is not made.
 
 from __future__ import annotations
 
+import functools
+
 from gxsearch.stats import template
 
 _NOT_RESULTS = ("apply.new", "apply.carried_over", "apply.result_total",
                 "apply.carried_forward")
 
 
-def results(figures: dict) -> list[str]:
+def results(figures: dict) -> tuple[str, ...]:
     """The result rows (（一）…（六）) of the template the figures are from."""
-    form = "2019" if "apply.other" in figures else "2021"
-    return [r.key for r in template.part("三", form) if r.key not in _NOT_RESULTS]
+    return _results("2019" if "apply.other" in figures else "2021")
+
+
+@functools.cache
+def _results(form: str) -> tuple[str, ...]:
+    return tuple(r.key for r in template.part("三", form) if r.key not in _NOT_RESULTS)
 
 
 def _col(key: str, col: str) -> str:
@@ -52,11 +58,11 @@ def checks(figures: dict, stated: dict | None = None) -> list[dict]:
                         "ok": left == right, "detail": f"{left} vs {right}", "keys": a + b})
         parts = [_col(k, col) for k in results(figures)]
         total = _col("apply.result_total", col)
-        if _known(figures, parts + [total]):
+        if _known(figures, [*parts, total]):
             got = sum(figures[k] for k in parts)
             out.append({"rule": f"result_total = sum of results ({name})",
                         "ok": got == figures[total], "detail": f"{got} vs {figures[total]}",
-                        "keys": parts + [total]})
+                        "keys": [*parts, total]})
     for row in template.rows():
         if row.part != "三":
             continue

@@ -45,6 +45,7 @@ def rows() -> tuple[Row, ...]:
     return tuple(out)
 
 
+@functools.cache
 def part(name: str, form: str = "2021") -> tuple[Row, ...]:
     """The rows of part ``name`` in the template ``form`` ("2019" or "2021"), in order."""
     return tuple(r for r in rows() if r.part == name and r.template in ("", form))

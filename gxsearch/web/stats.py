@@ -14,6 +14,7 @@ from gxsearch.web import common
 
 bp = Blueprint("stats", __name__)
 KEYS = {k for k, _ in figures.MAIN}
+PER_PAGE = 100  # rows of the table a page shows; the totals are over every row
 
 
 def _selection():
@@ -35,13 +36,15 @@ def stats_page():
     sort = sort if sort in KEYS else ""
     descending = request.args.get("order") == "desc"
     table = figures.table(reports, sort, descending)
+    pager = facets.stats_pages(params, len(table["rows"]), PER_PAGE, sort, descending)
+    shown = table["rows"][pager["first"] - 1:pager["last"]]
     counts = figures.facets(common.index(), {f: params.filters.get(f, ())
                                              for f in figures.FILTERS}, params.q)
     groups = facets.facet_groups({"facets": counts}, params, path="/stats")
     groups.sort(key=lambda g: list(figures.FILTERS).index(g.name))
     trend = charts.trends(reports)
     return render_template(
-        "stats.html", params=params, table=table,
+        "stats.html", params=params, table=table, rows=shown, pager=pager,
         columns=facets.stats_columns(params, table["columns"], sort, descending),
         facet_groups=groups, chosen=facets.chosen_filters({}, params, path="/stats"),
         charts=trend, legend=charts.legend(), compare=charts.side_by_side(trend),
