@@ -325,3 +325,24 @@ def test_an_index_closes_its_files_when_closed_or_dropped(tmp_path):
         gc.collect()
     assert [str(w.message) for w in caught] == []
     assert _open_index_files(tmp_path) == []
+
+
+@pytest.mark.parametrize("query, same_as", [
+    ("(行政复议 OR 行政诉讼) 依申请公开", "行政复议 OR 行政诉讼 依申请公开"),
+    ("依申请公开。", "依申请公开"),
+    ("(依申请公开)", "依申请公开"),
+    ("\u200b依申请公开", "依申请公开"),
+    ('"依申\u200b请公开"', '"依申请公开"'),
+    ("依申请公开 NOT (收费 OR 减免)", "依申请公开 -收费 -减免"),
+])
+def test_query_forms_people_type_find_what_the_plain_form_finds(corpus_index, query, same_as):
+    got = search(corpus_index, query, per_page=0)
+    want = search(corpus_index, same_as, per_page=0)
+    assert want["total"] > 0
+    assert [h["section_id"] for h in got["hits"]] == [h["section_id"] for h in want["hits"]]
+
+
+def test_unknown_fields_and_non_ascii_years_are_bad_queries(corpus_index):
+    for query in ("foo:bar", "依申请公开 year:٢٠١٨"):
+        with pytest.raises(BadQuery):
+            search(corpus_index, query)
