@@ -108,7 +108,7 @@ def index_cmd(paths, index_dir, rebuild, procs):
               help="Only reports whose statistics check so (核验).")
 @click.option("--sort", type=click.Choice(["relevance", "year"]), default="relevance")
 @click.option("--limit", type=click.IntRange(0), default=10, show_default=True,
-              help="How many hits; 0 for all.")
+              help="How many reports (and, in --json, hits); 0 for all.")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON record.")
 def search_cmd(query, index_dir, districts, years, topics, provinces, checks, sort, limit,
                as_json):
@@ -125,15 +125,17 @@ def search_cmd(query, index_dir, districts, years, topics, provinces, checks, so
     if as_json:
         click.echo(json.dumps(json_record(result), ensure_ascii=False, indent=2))
         return
-    click.echo(f"{result['total']} sections ({result['elapsed_ms']:.0f} ms)")
-    for hit in result["hits"]:
-        year = hit["year"] or "?"
-        click.echo(f"\n{hit['title']} [{hit['district'] or '?'} {year}] {hit['url']}")
-        if hit["heading"]:
-            click.echo(f"  {hit['heading']}")
-        click.echo(f"  {hit['snippet_text']}")
-        if hit["topics"]:
-            click.echo(f"  主题: {'、'.join(hit['topics'])}")
+    n, m = result["total"], result["total_reports"]
+    click.echo(f"{n} section{'s' * (n != 1)} in {m} report{'s' * (m != 1)} "
+               f"({result['elapsed_ms']:.0f} ms)")
+    for rep in result["reports"]:
+        click.echo(f"\n{rep['title']} [{rep['district'] or '?'} {rep['year'] or '?'}] "
+                   f"{rep['url']}")
+        for hit in rep["sections"]:
+            click.echo(f"  {hit['heading'] or '（正文开头）'}  #{hit['section_id']}")
+            click.echo(f"    {hit['snippet_text']}")
+        if rep["more"]:
+            click.echo(f"  另有 {rep['more']} 处")
 
 
 @main.command("stats")

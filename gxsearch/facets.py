@@ -234,15 +234,38 @@ def group_hits(hits: Iterable[Mapping], q: str = "") -> list[dict]:
     return groups
 
 
-def json_record(result: Mapping) -> dict:
-    """The machine-readable record of a search (``--json`` in the CLI, ``/api/search``)."""
-    keys = ("report_id", "section_id", "title", "heading", "district", "province", "year",
+def report_groups(result: Mapping, q: str = "") -> list[dict]:
+    """The page's reports (``result["reports"]``) with the links the page prints: the
+    report, each section (with ``?q=``), and its other hits (the report page, the query
+    marked)."""
+    out = []
+    for rep in result.get("reports", []):
+        url = hit_link({"url": rep["url"]}, q)
+        out.append({**rep, "url": url, "more_url": url if rep["more"] else "",
+                    "hits": [{**h, "link": hit_link(h, q)} for h in rep["sections"]]})
+    return out
+
+
+HIT_KEYS = ("report_id", "section_id", "title", "heading", "district", "province", "year",
             "topics", "snippet", "url")
+
+
+def json_record(result: Mapping) -> dict:
+    """The machine-readable record of a search (``--json`` in the CLI, ``/api/search``):
+    ``total`` sections and their ``hits`` (paged by sections, as before), ``total_reports``
+    and the ``reports`` of the page (paged by reports), each with its best sections."""
+    keys = HIT_KEYS
     counts = result.get("facets", {})
+    reports = [{**{k: r[k] for k in ("report_id", "title", "district", "province", "year",
+                                     "published", "url", "score")},
+                "sections": [{k: h.get(k) for k in keys} for h in r["sections"]],
+                "more": r["more"]} for r in result.get("reports", [])]
     return {
         "query": result.get("query", ""),
         "total": result.get("total", 0),
+        "total_reports": result.get("total_reports", 0),
         "hits": [{k: hit.get(k) for k in keys} for hit in result.get("hits", [])],
+        "reports": reports,
         "facets": {name: {str(f["value"]): f["count"] for f in counts.get(name, [])}
                    for name in FACET_FIELDS},
     }

@@ -17,7 +17,8 @@ from gxsearch.analysis import gram_analyzer, word_analyzer
 #: each segment, ``columns.py``; 6: ``source`` is the file's resolved path and report ids come
 #: from the file's content, ``plan.py``; 7: text as published, tables and places in the
 #: report's metadata, sections with no text of their own not indexed; 8: the statistics'
-#: provenance and the ``check`` facet); an index of another version is rebuilt.
+#: provenance, the ``check`` facet, each section's ``published``); an index of another
+#: version is rebuilt.
 SCHEMA_VERSION = 8
 
 FACET_FIELDS = ("district", "year", "topic", "province", "check")
@@ -48,6 +49,7 @@ def make_schema() -> Schema:
         order=NUMERIC(sortable=True),
         # Stored for rendering.
         title=STORED,
+        published=STORED,  # the report's, so a result by report needs no report document
         heading=STORED,
         heading_path=STORED,
         level=STORED,

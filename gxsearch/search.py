@@ -18,7 +18,7 @@ from functools import partial
 
 import numpy as np
 
-from gxsearch import layout
+from gxsearch import grouping, layout
 from gxsearch.analysis import segment
 from gxsearch.errors import BadQuery, NotFound
 from gxsearch.highlight import mark, pattern_for, snippet, terms_for
@@ -129,6 +129,7 @@ class _Result:
     top: list[tuple[int, float | None]]
     counts: dict[str, np.ndarray]
     extras: dict[str, int]
+    reports: int = 0
 
 
 def _evaluate(index: Generation, text: str, parsed: ParsedQuery, filters: dict, sort: str,
@@ -144,23 +145,79 @@ def _evaluate(index: Generation, text: str, parsed: ParsedQuery, filters: dict, 
     ranked = _rank(index, parsed, final, total if need is None else
                    min(total, max(need, _WINDOW)), sort)
     counts, extras, scopes = {}, {}, {}
-    live = int(np.count_nonzero(index.sections()))
+    own = grouping.owners(index)
     for field in FACET_FIELDS:
-        # Drill-down: a facet counts within the other facets' filters, not its own.
+        # Drill-down: a facet counts within the other facets' filters, not its own; it
+        # counts reports, not sections.
         others = tuple(f for f, docs in selected.items() if f != field and docs is not None)
         if others not in scopes:
             scope = base
             for other in others:
                 scope = scope & selected[other]
-            # A broad scope (a common word) is counted through its complement, the smaller.
-            outside = np.count_nonzero(scope) * 2 > live
-            scopes[others] = (scope, np.flatnonzero(index.sections() & ~scope if outside
-                                                    else scope), outside)
-        scope, ids, outside = scopes[others]
-        counts[field] = index.facet(field).counts(ids, outside).astype(np.int32)
+            scopes[others] = (scope, np.flatnonzero(scope))
+        scope, ids = scopes[others]
+        counts[field] = grouping.facet_counts(own, index.facet(field), field,
+                                              ids).astype(np.int32)
         if any(v not in index.facet(field).position for v in filters[field]):
-            extras[field] = int(np.count_nonzero(scope & selected[field]))
-    return _Result(text, total, ranked[:_WINDOW], counts, extras), ranked
+            extras[field] = int(np.count_nonzero(grouping.reports_of(
+                own, np.flatnonzero(scope & selected[field]))))
+    reports = int(np.count_nonzero(grouping.reports_of(own, np.flatnonzero(final))))
+    return _Result(text, total, ranked[:_WINDOW], counts, extras, reports), ranked
+
+
+def _final(index: Generation, parsed: ParsedQuery, filters: dict) -> np.ndarray:
+    """The mask of the sections matching ``parsed`` and the filters."""
+    final = match(index.postings, parsed, index.sections(), index.cached)
+    for field in FACET_FIELDS:
+        docs = _selected(index, field, filters[field])
+        if docs is not None:
+            final = final & docs
+    return final
+
+
+def _rank_all(index: Generation, parsed: ParsedQuery, final: np.ndarray, sort: str
+              ) -> tuple[np.ndarray, dict[int, float]]:
+    """Every section of ``final`` in the order of ``_rank`` (as docnums), and the BM25
+    score of those that have one."""
+    words = list(dict.fromkeys(w for lit in parsed.literals for s in lit.spellings
+                               for w in segment(s)))
+    head = np.zeros(0, np.int32)
+    score = np.full(index.size, np.nan)
+    if words and sort == "relevance" and final.any():  # idf has no value on an empty index
+        ids, scores = bm25(index.postings, words, [index.idf(w) for w in words], index.norms())
+        keep = final[ids]
+        ids, scores = ids[keep], scores[keep]
+        # bm25 gives ids ascending, so a stable sort keeps equal scores in document order.
+        head = ids[np.argsort(-scores, kind="stable")]
+        score[ids] = scores
+    rest = final.copy()
+    rest[head] = False
+    year = index.year_order()
+    return np.concatenate([head, year[rest[year]]]), score
+
+
+def _report_records(gen: Generation, parsed: ParsedQuery, filters: dict, sort: str, page: int,
+                    per_page: int, pattern) -> tuple[int, list[dict]]:
+    """The page's reports (``grouping.group``) as records, each with its sections as hits."""
+    final = _final(gen, parsed, filters)
+    order, score = _rank_all(gen, parsed, final, sort)
+    total, groups = grouping.group(order, grouping.owners(gen), page, per_page)
+    out = []
+    for rid, best, docs, more in groups:
+        fields = [gen.searcher.stored_fields(d) for d in docs]
+        hits = [_hit(f, None if np.isnan(score[d]) else score[d], pattern)
+                for f, d in zip(fields, docs, strict=True)]
+        first = fields[0]
+        year = first.get("year")
+        out.append({
+            "report_id": rid, "title": first.get("title", ""),
+            "district": first.get("district", ""), "province": first.get("province", ""),
+            "year": int(year) if year else None, "published": first.get("published", ""),
+            "url": f"/report/{rid}",
+            "score": None if np.isnan(score[best]) else round(float(score[best]), 4),
+            "sections": hits, "more": more,
+        })
+    return total, out
 
 
 def _facet_rows(index: Generation, result: _Result, filters: dict) -> dict[str, list[dict]]:
@@ -218,11 +275,15 @@ def search(index: Index, query: str, *, districts=(), years=(), topics=(), provi
         hits = [_hit(searcher.stored_fields(d), score, pattern)
                 for d, score in ranked[start:need]]
         facets = _facet_rows(gen, result, filters)
+        total_reports, reports = _report_records(gen, parsed, filters, sort, page, per_page,
+                                                 pattern)
     pages = 1 if per_page == 0 else max(1, -(-total // per_page))
     return {
-        "query": query, "total": total, "page": page, "per_page": per_page, "pages": pages,
+        "query": query, "total": total, "total_reports": total_reports, "page": page,
+        "per_page": per_page, "pages": pages,
+        "report_pages": 1 if per_page == 0 else max(1, -(-total_reports // per_page)),
         "elapsed_ms": round((time.perf_counter() - t0) * 1000, 2), "filters": filters,
-        "hits": hits, "facets": facets,
+        "hits": hits, "reports": reports, "facets": facets,
     }
 
 

@@ -46,7 +46,7 @@ def browser():
 
 
 def total(page) -> int:
-    return int(page.locator(".summary .total").inner_text())
+    return int(page.locator(".summary .total-reports").inner_text())
 
 
 def in_viewport(page, locator) -> bool:

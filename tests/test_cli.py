@@ -22,8 +22,9 @@ def test_index_then_search_then_info(tmp_path):
         out.output)
     out = _run("search", "依申请公开", "--index-dir", ix, "--district", "沈抚新区")
     assert out.exit_code == 0
-    assert "沈抚新区2018年度政府信息公开工作报告 [沈抚新区 2018] /report/002_70c4dbb90776e1af-0b55ef0bc6#s5" in (
-        out.output)
+    assert out.output.startswith("2 sections in 1 report (")
+    assert ("沈抚新区2018年度政府信息公开工作报告 [沈抚新区 2018] /report/002_70c4dbb90776e1af-0b55ef0bc6\n"
+            "  五、依申请公开工作  #s5\n") in out.output
     out = _run("info", "--index-dir", ix)
     assert "reports: 5" in out.output and "years: 2018" in out.output
 
@@ -33,9 +34,17 @@ def test_search_json_is_the_stable_contract(seed_index_dir):
                "--limit", "0", "--year", "2018")
     assert out.exit_code == 0
     record = json.loads(out.output)
-    assert set(record) == {"query", "total", "hits", "facets"}
+    assert set(record) == {"query", "total", "total_reports", "hits", "reports", "facets"}
     assert set(record["facets"]) == {"district", "year", "topic", "province", "check"}
     assert record["total"] == len(record["hits"]) >= 1
+    # Every hit is in one of the reports, each report once.
+    assert record["total_reports"] == len(record["reports"]) == len(
+        {h["report_id"] for h in record["hits"]})
+    assert sorted((r["report_id"], s["section_id"]) for r in record["reports"]
+                  for s in r["sections"]) == sorted((h["report_id"], h["section_id"])
+                                                    for h in record["hits"])
+    assert set(record["reports"][0]) == {"report_id", "title", "district", "province", "year",
+                                         "published", "url", "score", "sections", "more"}
     hit = record["hits"][0]
     assert set(hit) == {"report_id", "section_id", "title", "heading", "district", "province",
                         "year", "topics", "snippet", "url"}

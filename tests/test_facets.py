@@ -111,7 +111,7 @@ def test_group_hits_keeps_order_and_adds_highlighting_deep_links():
 
 def test_json_record_shape():
     rec = facets.json_record(result(hits=[{**hit("a", "s1"), "score": 1.5, "heading_path": []}]))
-    assert list(rec) == ["query", "total", "hits", "facets"]
+    assert list(rec) == ["query", "total", "total_reports", "hits", "reports", "facets"]
     assert list(rec["hits"][0]) == ["report_id", "section_id", "title", "heading", "district",
                                     "province", "year", "topics", "snippet", "url"]
     assert rec["facets"]["year"] == {"2018": 7, "2017": 4}

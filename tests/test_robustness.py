@@ -179,7 +179,7 @@ def test_a_path_names_with_spaces_and_chinese_works_as_an_argument(tmp_path):
     assert out.exit_code == 0, out.output
     assert "1 files: 1 indexed" in out.output
     out = _run("search", '"环境与国土资源局"', "--index-dir", ix_dir)
-    assert out.exit_code == 0 and out.output.startswith("1 sections"), out.output
+    assert out.exit_code == 0 and out.output.startswith("1 section in 1 report ("), out.output
 
 
 def test_nothing_readable_exits_1_with_a_summary(tmp_path):

@@ -134,11 +134,14 @@ def test_facet_counts_follow_drill_down(seed_index):
     assert years["2018"]["selected"] and not years["2017"]["selected"]
     districts = {r["value"]: r["count"] for r in narrowed["facets"]["district"]}
     assert set(districts) == {"沈抚新区", "遂宁经济技术开发区"}
-    assert narrowed["total"] == years["2018"]["count"] == sum(districts.values())
+    # Counts are reports: the two 2018 reports.
+    assert narrowed["total_reports"] == years["2018"]["count"] == sum(districts.values()) == 2
+    assert narrowed["total"] > narrowed["total_reports"]
 
 
-# "公开" is in most sections (counted through the complement), "复议" in a few; with two
-# filters each facet counts within the other's filter only.
+# "公开" is in most sections, "复议" in a few; with two filters each facet counts within the
+# other's filter only. A facet counts reports: a report counts once for each value any of its
+# matching sections holds.
 @pytest.mark.parametrize("query, years, provinces", [
     ("公开", (), ()), ("公开", ("2018",), ()), ("复议", (), ()), ("公开", ("2018",), ("辽宁省",))])
 def test_facet_counts_equal_counting_the_hits(seed_index, query, years, provinces):
@@ -153,7 +156,8 @@ def test_facet_counts_equal_counting_the_hits(seed_index, query, years, province
     for field, values in value_of.items():
         hits = search(seed_index, query, per_page=0, **others[field])["hits"] \
             if field in others else result["hits"]
-        expected = Counter(v for h in hits for v in values(h) if v)
+        expected = Counter(v for report_id, v in {(h["report_id"], v) for h in hits
+                                                   for v in values(h) if v})
         assert {r["value"]: r["count"] for r in result["facets"][field]} == expected, field
 
 

@@ -34,7 +34,7 @@ def test_stats_page_lists_reports_with_their_main_figures_and_totals(client):
         ["平潭综合实验区2024年度政府信息公开工作年度报告", "2024", "一致", "218"],
         ["平潭综合实验区2025年度政府信息公开工作年度报告", "2025", "一致", "154"],
         ["合计", "", "", "372"]]
-    assert '<strong class="total">2</strong> 份年报' in html
+    assert '<strong class="total-reports">2</strong> 份年报' in html
     assert 'href="/stats.csv?district=%E5%B9%B3%E6%BD%AD%E7%BB%BC%E5%90%88%E5%AE%9E%E9%AA%8C%E5%8C%BA' in html
 
 
@@ -168,3 +168,27 @@ def test_the_table_is_paged_and_the_totals_are_over_every_row(client, monkeypatc
     assert rows[-1][:4] == ["合计", "", "", str(23 + 1 + 0 + 0 + 21 + 70 + 74 + 81 + 218 + 154)]
     assert "第 9–10 份，共 10 份" in html
     assert '<a href="/stats?year=2019-2025&amp;page=2" rel="prev">上一页</a>' in html
+
+
+def test_results_by_report_no_report_twice_and_paged_by_reports(client):
+    seen = []
+    first = client.get("/api/search?q=依申请公开").get_json()
+    pages = -(-first["total_reports"] // 10)
+    assert first["total_reports"] == 25 and first["total"] == 85 and pages == 3
+    for page in range(1, pages + 1):
+        html = client.get(f"/search?q=依申请公开&page={page}").get_data(as_text=True)
+        titles = re.findall(r'<h2 class="report-title"><a href="/report/([^?"]+)', html)
+        assert len(titles) == len(set(titles)) == (10 if page < pages else 5)
+        seen += titles
+    assert len(seen) == len(set(seen)) == 25
+    assert "找到 <strong class=\"total-reports\">25</strong> 份年报中的 <strong class=\"total\">85</strong> 个章节" in html
+    # A report shows its best three sections in document order and says how many more.
+    rep = [r for r in first["reports"] if r["more"]][0]
+    assert len(rep["sections"]) == 3
+    order = [s["section_id"] for s in rep["sections"]]
+    assert order == sorted(order, key=lambda s: [int(x) for x in s[1:].split("-")])
+    page1 = client.get("/search?q=依申请公开").get_data(as_text=True)
+    assert f'另有 {rep["more"]} 处匹配，在报告中查看' in page1
+    # Ranked by the best section: scores do not increase down the list.
+    scores = [r["score"] for r in first["reports"]]
+    assert scores == sorted(scores, reverse=True)

@@ -25,7 +25,7 @@ def search():
     except BadQuery as exc:
         return jsonify(error=str(exc)), 400
     if not per_page:
-        result["hits"] = []
+        result["hits"] = result["reports"] = []
     return jsonify(facets.json_record(result))
 
 

@@ -40,15 +40,17 @@ def search_page():
     except BadQuery as exc:
         shown = replace(params, q=params.q[:common.MAX_QUERY_CHARS])
         return render_template("search.html", error=str(exc), params=shown), 400
-    for hit in result["hits"]:
+    for hit in [h for r in result["reports"] for h in r["sections"]]:
         hit["snippet_html"] = Markup(hit["snippet"])
         hit["heading_markup"] = Markup(hit.get("heading_html") or "") or hit["heading"]
     return render_template(
         "search.html", params=params, result=result,
-        groups=facets.group_hits(result["hits"], params.q),
+        groups=facets.report_groups(result, params.q),
         facet_groups=facets.facet_groups(result, params),
         chosen=facets.chosen_filters(result, params),
-        sorts=facets.sort_links(params), pager=facets.page_links(result, params),
+        sorts=facets.sort_links(params),
+        pager=facets.page_links({"pages": result["report_pages"], "page": result["page"]},
+                                params),
         csv_url=replace(params, page=1).url("/search.csv"),
         stats_url=facets.stats_url(params),
     )

@@ -1,0 +1,100 @@
+"""Results by report: the matching sections gathered under their reports, and facet counts
+that count reports.
+
+A report is ranked by its best section: the sections are ranked as the hits are (BM25 on
+the jieba words, sections without any of the words after, or newest year first), and the
+reports follow in the order their first section appears. Each report shows its best
+``SHOWN`` sections in document order and says how many more it has. Everything is numpy
+over the section → report map (``Owners``), computed once per generation.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+SHOWN = 3
+
+
+class Owners:
+    """Which report each section belongs to (``codes``, -1 for what is not a live section)
+    and, per facet field whose value is the report's (district, year, …), each report's
+    value code."""
+
+    def __init__(self, gen):
+        owner = gen.facet("report_id")
+        self.ids = owner.values  # report ids, by code
+        self.codes = owner.codes
+        self.count = len(owner.values)
+        self._values: dict[str, np.ndarray] = {}
+
+    def values(self, facet, field: str) -> np.ndarray:
+        """Per report, the code of its value of ``field`` (``facet``; -1 when it has none).
+        (The generation is not held: it is freed by reference counting when replaced.)"""
+        if field not in self._values:
+            out = np.full(self.count, -1, np.int32)
+            live = self.codes >= 0
+            out[self.codes[live]] = facet.codes[live]
+            self._values[field] = out
+        return self._values[field]
+
+
+def owners(gen) -> Owners:
+    held = gen.memo.get("owners")
+    if held is None:
+        held = gen.memo["owners"] = Owners(gen)
+    return held
+
+
+def reports_of(own: Owners, ids: np.ndarray) -> np.ndarray:
+    """Mask over reports: those holding any of the sections ``ids``."""
+    seen = np.zeros(own.count, bool)
+    codes = own.codes[ids]
+    seen[codes[codes >= 0]] = True
+    return seen
+
+
+def facet_counts(own: Owners, facet, field: str, ids: np.ndarray) -> np.ndarray:
+    """For each value of ``facet``, how many reports have a section among ``ids`` holding it:
+    through each report's own value for a field of one value a report, through the sections
+    for one of several a report (topics)."""
+    n = len(facet.values)
+    if facet.codes is not None and field != "topic":
+        values = own.values(facet, field)[reports_of(own, ids)]
+        return np.bincount(values[values >= 0], minlength=n)[:n]
+    scope = np.zeros(len(own.codes), bool)
+    scope[ids] = True
+    out = np.zeros(n, np.int64)
+    for i, value in enumerate(facet.values):
+        held = facet.ids(value)
+        out[i] = np.count_nonzero(reports_of(own, held[scope[held]]))
+    return out
+
+
+def group(ranked: np.ndarray, own: Owners, page: int, per_page: int
+          ) -> tuple[int, list[tuple[str, int, list[int], int]]]:
+    """``(total reports, [(report id, its best section's docnum, the shown sections' docnums
+    in document order, how many more sections it has)])`` for ``page`` of ``per_page``
+    reports (all when ``per_page`` is 0), from every matching section in rank order
+    (``ranked``)."""
+    codes = own.codes[ranked]
+    # Linear, no sort of the sections: each report's first position in the ranking (a
+    # minimum per report; ufunc.at, since plain fancy assignment leaves repeats unspecified)
+    # and its number of hits.
+    first = np.full(own.count, len(codes), np.int64)
+    np.minimum.at(first, codes, np.arange(len(codes)))
+    counts = np.bincount(codes, minlength=own.count)
+    present = np.flatnonzero(counts)
+    order = present[np.argsort(first[present], kind="stable")]
+    total = len(order)
+    if per_page:
+        start = (page - 1) * per_page
+        order = order[start:start + per_page]
+    counts = counts[order]
+    chosen = np.zeros(own.count, bool)
+    chosen[order] = True
+    positions = np.flatnonzero(chosen[codes])
+    out = []
+    for code, n in zip(order.tolist(), counts.tolist(), strict=True):
+        mine = ranked[positions[codes[positions] == code]][:SHOWN]
+        out.append((own.ids[code], int(mine[0]), sorted(mine.tolist()), n - len(mine)))
+    return total, out
