@@ -219,30 +219,26 @@ def hit_link(hit: Mapping, q: str) -> str:
     return f"{path}#{anchor}" if anchor else path
 
 
-def group_hits(hits: Iterable[Mapping], q: str = "") -> list[dict]:
-    """Consecutive hits of the same report grouped under one title (ranking order is kept)."""
-    groups: list[dict] = []
-    for hit in hits:
-        if not groups or groups[-1]["report_id"] != hit["report_id"]:
-            groups.append({
-                "report_id": hit["report_id"], "title": hit["title"],
-                "district": hit.get("district", ""), "province": hit.get("province", ""),
-                "year": hit.get("year"), "url": hit_link({"url": hit["url"].split("#")[0]}, q),
-                "hits": [],
-            })
-        groups[-1]["hits"].append({**hit, "link": hit_link(hit, q)})
-    return groups
+def context_link(url: str, params: SearchParams, extra: Iterable[tuple[str, str]] = ()) -> str:
+    """``url`` (a report page, its original, a section anchor) carrying the search it was
+    reached from: the query (so the page marks it), filters, sort and page (so its link back
+    returns to the same results)."""
+    path, _, anchor = url.partition("#")
+    pairs = params.items() + list(extra)
+    path += f"?{urlencode(pairs)}" if pairs else ""
+    return f"{path}#{anchor}" if anchor else path
 
 
-def report_groups(result: Mapping, q: str = "") -> list[dict]:
+def report_groups(result: Mapping, params: SearchParams) -> list[dict]:
     """The page's reports (``result["reports"]``) with the links the page prints: the
-    report, each section (with ``?q=``), and its other hits (the report page, the query
-    marked)."""
+    report, each section, and its other hits (the report page, the query marked), each
+    carrying the search (``context_link``)."""
     out = []
     for rep in result.get("reports", []):
-        url = hit_link({"url": rep["url"]}, q)
+        url = context_link(rep["url"], params)
         out.append({**rep, "url": url, "more_url": url if rep["more"] else "",
-                    "hits": [{**h, "link": hit_link(h, q)} for h in rep["sections"]]})
+                    "hits": [{**h, "link": context_link(h["url"], params)}
+                             for h in rep["sections"]]})
     return out
 
 

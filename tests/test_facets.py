@@ -98,13 +98,11 @@ def hit(rid, sid):
             "url": f"/report/{rid}#{sid}"}
 
 
-def test_group_hits_keeps_order_and_adds_highlighting_deep_links():
-    groups = facets.group_hits([hit("a", "s1"), hit("a", "s2"), hit("b", "s1"), hit("a", "s3")],
-                               "依申请公开")
-    assert [(g["report_id"], len(g["hits"])) for g in groups] == [("a", 2), ("b", 1), ("a", 1)]
-    link = groups[0]["hits"][1]["link"]
-    assert link == "/report/a?q=%E4%BE%9D%E7%94%B3%E8%AF%B7%E5%85%AC%E5%BC%80#s2"
-    assert groups[0]["url"].startswith("/report/a?q=")
+def test_links_carry_the_search_they_came_from():
+    params = facets.SearchParams(q="依申请公开", filters={"year": ("2018",)}, sort="year", page=2)
+    assert facets.context_link("/report/a#s2", params) == (
+        "/report/a?q=%E4%BE%9D%E7%94%B3%E8%AF%B7%E5%85%AC%E5%BC%80&year=2018&sort=year&page=2#s2")
+    assert facets.context_link("/report/a", facets.SearchParams()) == "/report/a"
     assert facets.hit_link(hit("a", "s1"), "") == "/report/a#s1"
     assert facets.hit_link({"url": "/report/a#s1"}, 'x&y "z"') == "/report/a?q=x%26y%20%22z%22#s1"
 

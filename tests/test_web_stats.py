@@ -192,3 +192,19 @@ def test_results_by_report_no_report_twice_and_paged_by_reports(client):
     # Ranked by the best section: scores do not increase down the list.
     scores = [r["score"] for r in first["reports"]]
     assert scores == sorted(scores, reverse=True)
+
+
+def test_navigation_keeps_the_search(client):
+    page = client.get("/search?q=依申请公开&year=2013&sort=year").get_data(as_text=True)
+    link = re.search(r'<a class="hit-link" href="([^"]+)"', page).group(1).replace("&amp;", "&")
+    assert "?q=%E4%BE%9D%E7%94%B3%E8%AF%B7%E5%85%AC%E5%BC%80&year=2013&sort=year#s" in link
+    report = client.get(link.split("#")[0]).get_data(as_text=True)
+    back = ('<a href="/search?q=%E4%BE%9D%E7%94%B3%E8%AF%B7%E5%85%AC%E5%BC%80&amp;year=2013'
+            '&amp;sort=year">← 返回检索结果</a>')
+    assert back in report and "<mark>依申请公开</mark>" in report
+    # The original view marks the query and leads back to the section it was opened from.
+    original = re.search(r'<a class="sec-original" href="([^"]+from=(s[0-9-]+))"', report)
+    view = client.get(original.group(1).replace("&amp;", "&")).get_data(as_text=True)
+    assert "<mark>依申请公开</mark>" in view
+    assert (f'&amp;sort=year#{original.group(2)}">← 返回整理后的报告</a>') in view
+    assert 'href="/search?q=%E4%BE%9D%E7%94%B3%E8%AF%B7%E5%85%AC%E5%BC%80&amp;year=2013' in view

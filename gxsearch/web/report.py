@@ -9,6 +9,7 @@ from flask import Blueprint, render_template, request
 from markupsafe import Markup
 
 from gxsearch import facets, figures
+from gxsearch import search as api
 from gxsearch.stats.checks import describe
 from gxsearch.stats.tables import tables
 from gxsearch.web import common
@@ -19,14 +20,21 @@ SAFE_URL_RE = re.compile(r"^https?://[^\s]+$", re.IGNORECASE)
 
 @bp.get("/report/<report_id>")
 def report_page(report_id: str):
-    q = request.args.get("q", "").strip()[:common.MAX_QUERY_CHARS]
+    # The search this page was reached from (query, filters, sort, page): the query is
+    # marked, and every link back or to the original carries it.
+    params = facets.parse_params(request.args)
+    q = params.q[:common.MAX_QUERY_CHARS]
     report = common.load_report(report_id, q)
     for sec in report["sections"]:
         sec["body_html"] = Markup(sec["html"])
         sec["heading_markup"] = Markup(sec.get("heading_html") or "") or sec["heading"]
     # Only web links are linked: a planted javascript: or data: URL stays plain text.
     report["safe_url"] = report["url"] if SAFE_URL_RE.match(report["url"] or "") else ""
-    back = facets.SearchParams(q=q).url() if q else ""
+    back = params.url() if not params.is_empty() else ""
+    report["original_url"] = facets.context_link(f"/report/{report_id}/original", params)
+    for sec in report["sections"]:
+        sec["original_url"] = facets.context_link(f"/report/{report_id}/original", params,
+                                                  [("from", sec["id"])])
     # The checks across years (against the issuer's report of the year before) need the
     # collection: they come from figures.py's record, with the report's own.
     record = figures.of_report(common.index(), report_id) or {}
@@ -44,4 +52,14 @@ def report_page(report_id: str):
 
 @bp.get("/report/<report_id>/original")
 def original_page(report_id: str):
-    return render_template("original.html", report=common.load_report(report_id))
+    """The text as published, the query marked; back to the cleaned report at the section it
+    was opened from (``from``), with the same search."""
+    params = facets.parse_params(request.args)
+    report = common.load_report(report_id)
+    section = request.args.get("from", "")
+    anchor = f"#{section}" if re.fullmatch(r"s[0-9-]{1,40}", section) else ""
+    return render_template(
+        "original.html", report=report,
+        original_html=Markup(api.highlight_html(report["original"], params.q)),
+        back_url=facets.context_link(f"/report/{report_id}{anchor}", params),
+        results_url=params.url() if not params.is_empty() else "")

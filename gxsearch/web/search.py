@@ -45,7 +45,7 @@ def search_page():
         hit["heading_markup"] = Markup(hit.get("heading_html") or "") or hit["heading"]
     return render_template(
         "search.html", params=params, result=result,
-        groups=facets.report_groups(result, params.q),
+        groups=facets.report_groups(result, params),
         facet_groups=facets.facet_groups(result, params),
         chosen=facets.chosen_filters(result, params),
         sorts=facets.sort_links(params),
