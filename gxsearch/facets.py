@@ -13,6 +13,7 @@ import io
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta, timezone
 from urllib.parse import quote, urlencode
 
 FACET_FIELDS = ("district", "year", "topic", "province", "check")
@@ -21,8 +22,15 @@ LABELS = {"district": "地区", "year": "年份", "topic": "主题", "province":
 SORTS = {"relevance": "相关度", "year": "年份"}
 #: Facet values shown before the rest are folded under "更多".
 TOP_VALUES = 12
-CSV_COLUMNS = ("title", "heading", "district", "province", "year", "topics", "snippet_text",
-               "url")
+#: The CSV export's columns: a hit's key and the header printed for it. ``link`` is the
+#: section's gxsearch deep link (absolute), ``source_url`` the report's own address.
+CSV_COLUMNS = (("title", "标题"), ("district", "发布机关"), ("province", "省份"), ("year", "年度"),
+               ("published", "发布日期"), ("heading", "章节"), ("topics", "主题"),
+               ("snippet_text", "摘录"), ("link", "链接"), ("source_url", "原文链接"))
+#: One row a report (``?by=report``): the hits of a report in the order of its best one.
+CSV_REPORT_COLUMNS = (("title", "标题"), ("district", "发布机关"), ("province", "省份"),
+                      ("year", "年度"), ("published", "发布日期"), ("sections", "匹配章节数"),
+                      ("heading", "最相关的章节"), ("link", "链接"), ("source_url", "原文链接"))
 #: Spreadsheet programs evaluate cells starting with these (CSV formula injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -277,9 +285,25 @@ def csv_cell(value) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def csv_lines(hits: Iterable[Mapping]):
+def _by_report(hits: Iterable[Mapping], base_url: str) -> list[dict]:
+    reports: dict[str, dict] = {}
+    for hit in hits:
+        rep = reports.get(hit["report_id"])
+        if rep is None:
+            reports[hit["report_id"]] = {**hit, "sections": 1,
+                                         "link": base_url + hit["url"].split("#")[0]}
+        else:
+            rep["sections"] += 1
+    return list(reports.values())
+
+
+def csv_lines(hits: Iterable[Mapping], base_url: str = "", by_report: bool = False):
     """The hits as CSV, a line at a time: a UTF-8 BOM (so Excel detects the encoding) and
-    the header first."""
+    the Chinese headers first; links made absolute with ``base_url``. ``by_report``: one
+    row a report (its first hit is its best section), which reads every hit first."""
+    columns = CSV_REPORT_COLUMNS if by_report else CSV_COLUMNS
+    rows = (_by_report(hits, base_url) if by_report
+            else ({**h, "link": base_url + h["url"]} for h in hits))
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
 
@@ -289,11 +313,42 @@ def csv_lines(hits: Iterable[Mapping]):
         writer.writerow(cells)
         return buf.getvalue()
 
-    yield "\ufeff" + line(CSV_COLUMNS)
-    for hit in hits:
-        yield line([csv_cell(hit.get(col)) for col in CSV_COLUMNS])
+    yield "\ufeff" + line([header for _, header in columns])
+    for row in rows:
+        yield line([csv_cell(row.get(key)) for key, _ in columns])
 
 
-def csv_text(hits: Iterable[Mapping]) -> str:
+def csv_text(hits: Iterable[Mapping], base_url: str = "", by_report: bool = False) -> str:
     """The hits as CSV text with a UTF-8 BOM (so Excel detects the encoding)."""
-    return "".join(csv_lines(hits))
+    return "".join(csv_lines(hits, base_url, by_report))
+
+
+#: China Standard Time: no daylight saving, so a fixed offset (no tz database needed).
+CHINA = timezone(timedelta(hours=8), "Asia/Shanghai")
+
+
+def local_time(iso: str) -> str:
+    """An ISO timestamp (the index's build time, UTC) in Beijing time, as Chinese readers
+    write it: ``2026年12月3日 09:35``; "" for what cannot be read."""
+    try:
+        when = datetime.fromisoformat(iso)
+    except (TypeError, ValueError):
+        return ""
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    when = when.astimezone(CHINA)
+    return f"{when.year}年{when.month}月{when.day}日 {when:%H:%M}"
+
+
+def today() -> str:
+    """Today's date in Beijing time, ``2026-12-03`` (export file names)."""
+    return datetime.now(CHINA).date().isoformat()
+
+
+def csv_filename(q: str, day: str, by_report: bool = False) -> tuple[str, str]:
+    """``(ASCII name, UTF-8 name)`` of an export: ``gxsearch-依申请公开-2026-12-03.csv``, the
+    query cut to 40 characters with what a file name cannot hold replaced."""
+    words = re.sub(r'[\\/:*?"<>|\s\x00-\x1f]+', "_", q).strip("_.")[:40]
+    suffix = "-按年报" if by_report else ""
+    name = f"gxsearch-{words}{suffix}-{day}.csv" if words else f"gxsearch{suffix}-{day}.csv"
+    return f"gxsearch-{day}.csv", name

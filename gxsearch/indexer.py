@@ -118,6 +118,7 @@ def analyse(source: read.Source, key: str, rid: str) -> dict:
             "topic": ",".join(topics_for(tuple(map(match_form, sec.path)), match_form(sec.text))),
             "year_num": int(year) if year else 0, "order": order,
             "title": meta.get("title") or "", "published": meta.get("published") or "",
+            "source_url": meta.get("url") or "",
             "heading": sec.heading,
             "heading_path": list(sec.path), "level": sec.level, "text": sec.text, "sep": sep,
             "hollow": hollow, "lead": lead, "span": (sec.start, sec.end),

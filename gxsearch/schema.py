@@ -50,6 +50,7 @@ def make_schema() -> Schema:
         # Stored for rendering.
         title=STORED,
         published=STORED,  # the report's, so a result by report needs no report document
+        source_url=STORED,  # the report's own address (the CSV's 原文链接)
         heading=STORED,
         heading_path=STORED,
         level=STORED,

@@ -377,6 +377,7 @@ def _hit(fields: dict, score, pattern) -> dict:
         "year": int(year) if year else None,
         "topics": [t for t in (fields.get("topic") or "").split(",") if t],
         "snippet": html, "snippet_text": plain,
+        "published": fields.get("published", ""), "source_url": fields.get("source_url", ""),
         "score": round(float(score), 4) if score is not None else None,
         "url": f"/report/{fields['report_id']}#{fields['section_id']}",
         "source": fields.get("source", ""),
@@ -454,10 +455,16 @@ def index_info(index: Index) -> dict:
     gen = index.current()
     with gen.lock:
         reports = len(list(gen.searcher.document_numbers(kind="report")))
-        counts = {f: sorted(((v, n) for v, n in zip(gen.facet(f).values,
-                                                   gen.facet(f).sizes(), strict=True) if n),
-                            key=lambda vc: (-vc[1], vc[0]))
-                  for f in ("year", "district")}
+        # Reports, not sections, per value: each report's own value, counted once.
+        own = grouping.owners(gen)
+        counts = {}
+        for f in ("year", "district"):
+            facet = gen.facet(f)
+            codes = own.values(facet, f)
+            sizes = np.bincount(codes[codes >= 0], minlength=len(facet.values))
+            counts[f] = sorted(((v, int(n)) for v, n in zip(facet.values, sizes.tolist(),
+                                                             strict=True) if n),
+                               key=lambda vc: (-vc[1], vc[0]))
         return {
             "path": str(index.root), "generation": gen.name,
             "reports": reports, "sections": int(np.count_nonzero(gen.sections())),

@@ -124,5 +124,13 @@ def test_csv_neutralises_formulas_and_has_bom():
     assert facets.csv_cell(None) == "" and facets.csv_cell(2018) == "2018"
     assert facets.csv_cell(["a", "b"]) == "a; b"
     text = facets.csv_text([{**hit("a", "s1"), "title": "=HYPERLINK(\"x\")"}])
-    assert text.startswith("\ufefftitle,heading,district,province,year,topics,snippet_text,url\r\n")
+    assert text.startswith("\ufeff标题,发布机关,省份,年度,发布日期,章节,主题,摘录,链接,原文链接\r\n")
     assert "'=HYPERLINK" in text
+
+
+def test_times_and_file_names_in_beijing_time():
+    assert facets.local_time("2026-12-02T23:41:05.123+00:00") == "2026年12月3日 07:41"
+    assert facets.local_time("") == ""
+    assert facets.csv_filename('"行政复议" year:2018', "2026-12-03") == (
+        "gxsearch-2026-12-03.csv", "gxsearch-行政复议_year_2018-2026-12-03.csv")
+    assert facets.csv_filename("", "2026-12-03", by_report=True)[1] == "gxsearch-按年报-2026-12-03.csv"

@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 import pytest
 
+from gxsearch import facets
 from gxsearch.indexer import index_paths
 from gxsearch.web import create_app
 
@@ -162,10 +163,23 @@ def test_csv_export(client):
     raw = resp.get_data()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert rows[0] == ["title", "heading", "district", "province", "year", "topics",
-                       "snippet_text", "url"]
-    total = client.get("/api/search?q=公开").get_json()["total"]
-    assert len(rows) - 1 == total > 10  # all hits, not one page
+    assert rows[0] == ["标题", "发布机关", "省份", "年度", "发布日期", "章节", "主题", "摘录", "链接",
+                       "原文链接"]
+    data = client.get("/api/search?q=公开").get_json()
+    assert len(rows) - 1 == data["total"] > 10  # all hits, not one page
+    # Absolute links (the configured base URL), the report's date and its own address.
+    first = dict(zip(rows[0], rows[1], strict=True))
+    assert first["链接"] == "http://127.0.0.1:8000" + data["hits"][0]["url"]
+    assert first["发布日期"]  # the seeds have no address of their own (see test_web_stats)
+    # The file is named by the query and the day (Beijing time).
+    assert resp.headers["Content-Disposition"] == (
+        'attachment; filename="gxsearch-' + facets.today() + '.csv"; '
+        "filename*=UTF-8''gxsearch-%E5%85%AC%E5%BC%80-" + facets.today() + ".csv")
+    by = client.get("/search.csv?q=公开&by=report").get_data().decode("utf-8-sig")
+    reports = list(csv.reader(io.StringIO(by)))
+    assert reports[0][:6] == ["标题", "发布机关", "省份", "年度", "发布日期", "匹配章节数"]
+    assert len(reports) - 1 == data["total_reports"] == 5
+    assert sum(int(r[5]) for r in reports[1:]) == data["total"]
     assert client.get("/search.csv").status_code == 400
 
 
@@ -326,8 +340,8 @@ def test_text_is_shown_as_published_and_highlighted_on_the_right_characters(tmp_
     assert first_hit(client, '"线上、线下申请渠道,督促"')["section_id"] == hit["section_id"]
     rows = list(csv.reader(io.StringIO(
         client.get("/search.csv?q=依申请公开渠道").get_data().decode("utf-8-sig"))))
-    assert rows[1][1] == "一、总体情况 › （二）依申请公开方面"
-    assert "依申请公开渠道，推动" in rows[1][6]
+    assert rows[1][5] == "一、总体情况 › （二）依申请公开方面"
+    assert "依申请公开渠道，推动" in rows[1][7]
 
 
 FORMATS = Path(__file__).parent / "data" / "formats"

@@ -208,3 +208,12 @@ def test_navigation_keeps_the_search(client):
     assert "<mark>依申请公开</mark>" in view
     assert (f'&amp;sort=year#{original.group(2)}">← 返回整理后的报告</a>') in view
     assert 'href="/search?q=%E4%BE%9D%E7%94%B3%E8%AF%B7%E5%85%AC%E5%BC%80&amp;year=2013' in view
+
+
+def test_csv_rows_carry_the_reports_date_and_address(client):
+    raw = client.get("/search.csv?q=" + '"收到政府信息公开申请75件"').get_data().decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(raw)))
+    assert [(r["标题"], r["发布日期"], r["原文链接"]) for r in rows] == [(
+        "平潭综合实验区2022年度政府信息公开工作年度报告", "2023-02-20 15:07",
+        "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/202302/t20230220_80629.htm")]
+    assert rows[0]["链接"].startswith("http://127.0.0.1:8000/report/")

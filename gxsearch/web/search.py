@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from urllib.parse import quote
 
 from flask import (
     Blueprint,
@@ -11,6 +12,7 @@ from flask import (
     current_app,
     redirect,
     render_template,
+    request,
 )
 from markupsafe import Markup
 
@@ -20,14 +22,21 @@ from gxsearch.errors import BadQuery
 from gxsearch.web import common
 
 bp = Blueprint("search", __name__)
-EXAMPLES = ("依申请公开", '"行政复议"', "主动公开 year:2018")
+EXAMPLES = ("依申请公开", '"行政复议"')
 CSV_MAX_HITS = 10_000
 
 
 @bp.get("/")
 def home():
-    return render_template("index.html", info=api.index_info(common.index()),
-                           examples=[(ex, facets.SearchParams(q=ex).url()) for ex in EXAMPLES])
+    info = api.index_info(common.index())
+    # Examples from what the index holds: its busiest year and issuer.
+    year = info["years"] and max(info["years"], key=lambda vc: (vc[1], vc[0]))[0]
+    district = info["districts"][0][0] if info["districts"] else ""
+    examples = list(EXAMPLES[:2]) + ([f"主动公开 year:{year}"] if year else [])
+    return render_template(
+        "index.html", info=info, built=facets.local_time(info["built"]),
+        district_example=f"district:{district}" if district else "",
+        examples=[(ex, facets.SearchParams(q=ex).url()) for ex in examples])
 
 
 @bp.get("/search")
@@ -89,14 +98,19 @@ def search_csv():
             held.clear()
             slots.release()
 
+    by_report = request.args.get("by") == "report"
+    base = common.base_url()
+
     def body():
         try:
-            yield from facets.csv_lines(rows)
+            yield from facets.csv_lines(rows, base, by_report)
         finally:
             release()
 
-    resp = Response(body(), mimetype="text/csv",
-                    headers={"Content-Disposition": 'attachment; filename="gxsearch.csv"'})
+    ascii_name, name = facets.csv_filename(params.q, facets.today(), by_report)
+    disposition = (f'attachment; filename="{ascii_name}"; '
+                   f"filename*=UTF-8''{quote(name, safe='')}")
+    resp = Response(body(), mimetype="text/csv", headers={"Content-Disposition": disposition})
     resp.call_on_close(release)
     return resp
 

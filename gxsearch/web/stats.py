@@ -4,8 +4,6 @@ sortable, with totals, the 核验 facet and the trend charts), ``/stats.csv`` an
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, Response, abort, jsonify, render_template, request
 
 from gxsearch import charts, facets, figures
@@ -62,7 +60,7 @@ def stats_csv():
     sort = request.args.get("sort", "")
     rows = figures.table(reports, sort if sort in KEYS else "",
                          request.args.get("order") == "desc")["rows"]
-    name = f"gxsearch-stats-{date.today().isoformat()}.csv"
+    name = f"gxsearch-stats-{facets.today()}.csv"
     return Response(figures.csv_bytes(rows), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
