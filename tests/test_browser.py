@@ -153,3 +153,28 @@ def test_stats_page_filter_chart_and_csv(browser, corpus_url, tmp_path: Path):
     assert page.locator("#figures .checks li.fail").first.is_visible()
     page.screenshot(path=str(tmp_path / "report-figures.png"))
     assert errors == []
+
+
+def test_stepping_through_the_matches_of_a_report(browser, corpus_url, tmp_path: Path):
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(corpus_url + "/search?q=行政复议&year=2025")
+    page.locator(".report-title a").first.click()
+    page.wait_for_load_state()
+    total = int(page.locator(".in-report .match-count").inner_text())
+    assert total >= 2
+    page.keyboard.press("n")
+    page.keyboard.press("n")
+    assert page.locator("mark.current").get_attribute("id") == "m2"
+    assert page.locator(".match-pos").inner_text() == f"第 2/{total} 处"
+    assert in_viewport(page, page.locator("mark#m2"))
+    page.keyboard.press("p")
+    page.keyboard.press("p")  # from the first, back to the last
+    assert page.locator("mark.current").get_attribute("id") == f"m{total}"
+    # Typing n in the query box types it.
+    page.locator("#q-top").fill("")
+    page.locator("#q-top").press("n")
+    assert page.locator("#q-top").input_value() == "n"
+    page.screenshot(path=str(tmp_path / "in-report.png"))
+    assert errors == []

@@ -198,13 +198,15 @@ def test_navigation_keeps_the_search(client):
     page = client.get("/search?q=依申请公开&year=2013&sort=year").get_data(as_text=True)
     link = re.search(r'<a class="hit-link" href="([^"]+)"', page).group(1).replace("&amp;", "&")
     assert "?q=%E4%BE%9D%E7%94%B3%E8%AF%B7%E5%85%AC%E5%BC%80&year=2013&sort=year#s" in link
-    report = client.get(link.split("#")[0]).get_data(as_text=True)
+    report = re.sub(r'<mark id="m\d+">', "<mark>",
+                    client.get(link.split("#")[0]).get_data(as_text=True))
     back = ('<a href="/search?q=%E4%BE%9D%E7%94%B3%E8%AF%B7%E5%85%AC%E5%BC%80&amp;year=2013'
             '&amp;sort=year">← 返回检索结果</a>')
     assert back in report and "<mark>依申请公开</mark>" in report
     # The original view marks the query and leads back to the section it was opened from.
     original = re.search(r'<a class="sec-original" href="([^"]+from=(s[0-9-]+))"', report)
     view = client.get(original.group(1).replace("&amp;", "&")).get_data(as_text=True)
+    view = re.sub(r'<mark id="m\d+">', "<mark>", view)
     assert "<mark>依申请公开</mark>" in view
     assert (f'&amp;sort=year#{original.group(2)}">← 返回整理后的报告</a>') in view
     assert 'href="/search?q=%E4%BE%9D%E7%94%B3%E8%AF%B7%E5%85%AC%E5%BC%80&amp;year=2013' in view
@@ -217,3 +219,20 @@ def test_csv_rows_carry_the_reports_date_and_address(client):
         "平潭综合实验区2022年度政府信息公开工作年度报告", "2023-02-20 15:07",
         "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/202302/t20230220_80629.htm")]
     assert rows[0]["链接"].startswith("http://127.0.0.1:8000/report/")
+
+
+def test_search_within_a_report(client, corpus_index):
+    (r2025,) = [r for r in figures.select(corpus_index, years=["2025"])]
+    html = client.get(f"/report/{r2025['report_id']}?q=行政复议").get_data(as_text=True)
+    marks = re.findall(r'<mark id="m(\d+)">([^<]*)</mark>', html)
+    assert [int(n) for n, _ in marks] == list(range(1, len(marks) + 1))
+    assert {t for _, t in marks} == {"行政复议"}
+    assert f'<strong class="match-count">{len(marks)}</strong> 处匹配“行政复议”' in html
+    # The contents count each part's matches, subsections included; the query box searches
+    # this report.
+    counts = dict(re.findall(r'<a href="#(s[\d-]+)">[^<]*</a> <span class="toc-count"[^>]*>(\d+)',
+                             html))
+    assert int(counts["s4"]) >= 1  # 四、政府信息公开行政复议、行政诉讼情况
+    assert f'<form class="search-form compact" action="/report/{r2025["report_id"]}"' in html
+    none = client.get(f"/report/{r2025['report_id']}?q=" + '"不存在的短语"').get_data(as_text=True)
+    assert "本报告中没有“&#34;不存在的短语&#34;”的匹配。" in none

@@ -3,6 +3,7 @@ as published."""
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from flask import Blueprint, render_template, request
@@ -16,6 +17,7 @@ from gxsearch.web import common
 
 bp = Blueprint("report", __name__)
 SAFE_URL_RE = re.compile(r"^https?://[^\s]+$", re.IGNORECASE)
+MARK_RE = re.compile(r"<mark>")
 
 
 @bp.get("/report/<report_id>")
@@ -25,9 +27,23 @@ def report_page(report_id: str):
     params = facets.parse_params(request.args)
     q = params.q[:common.MAX_QUERY_CHARS]
     report = common.load_report(report_id, q)
+    # Search within the report: every mark numbered (m1, m2, … in reading order, for the
+    # next/previous links and the n/p keys of app.js), and counted per section.
+    marks = itertools.count(1)
+
+    def number(html: str) -> str:
+        return MARK_RE.sub(lambda _: f'<mark id="m{next(marks)}">', html)
+
     for sec in report["sections"]:
-        sec["body_html"] = Markup(sec["html"])
-        sec["heading_markup"] = Markup(sec.get("heading_html") or "") or sec["heading"]
+        heading = number(sec.get("heading_html") or "")
+        body = number(sec["html"])
+        sec["matches"] = heading.count("<mark ") + body.count("<mark ")
+        sec["body_html"] = Markup(body)
+        sec["heading_markup"] = Markup(heading) or sec["heading"]
+    report["matches"] = next(marks) - 1
+    for sec in report["sections"]:  # a contents entry counts its subsections' matches too
+        sec["matches_below"] = sum(s["matches"] for s in report["sections"]
+                                   if s["id"] == sec["id"] or s["id"].startswith(sec["id"] + "-"))
     # Only web links are linked: a planted javascript: or data: URL stays plain text.
     report["safe_url"] = report["url"] if SAFE_URL_RE.match(report["url"] or "") else ""
     back = params.url() if not params.is_empty() else ""
@@ -47,7 +63,8 @@ def report_page(report_id: str):
                         for k, v in (report["stats"].get("stated") or {}).items()],
              "notes": report["stats"].get("notes", []),
              "tables": tables(report["stats"], checks)}
-    return render_template("report.html", report=report, back_url=back, stats=stats)
+    return render_template("report.html", report=report, back_url=back, stats=stats,
+                           params=params)
 
 
 @bp.get("/report/<report_id>/original")

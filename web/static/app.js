@@ -26,7 +26,46 @@
     }
   }
 
+  // Search within a report: n / p (and the 上一处 / 下一处 links) step through the marks
+  // the server numbered m1, m2, …; the current one is outlined and said ("第 3/12 处").
+  function stepMatches() {
+    var bar = document.querySelector(".in-report");
+    if (!bar) { return; }
+    var total = parseInt(bar.getAttribute("data-matches"), 10) || 0;
+    if (!total) { return; }
+    var pos = bar.querySelector(".match-pos");
+    var current = 0;
+    function go(step) {
+      current = ((current - 1 + step + total) % total) + 1;
+      var old = document.querySelector("mark.current");
+      if (old) { old.classList.remove("current"); }
+      var mark = document.getElementById("m" + current);
+      if (!mark) { return; }
+      mark.classList.add("current");
+      mark.scrollIntoView({ block: "center" });
+      if (pos) { pos.textContent = "第 " + current + "/" + total + " 处"; }
+      if (window.history && window.history.replaceState) {
+        window.history.replaceState(null, "", "#m" + current);
+      }
+    }
+    var links = bar.querySelectorAll("[data-step]");
+    for (var i = 0; i < links.length; i++) {
+      links[i].addEventListener("click", function (e) {
+        e.preventDefault();
+        go(parseInt(this.getAttribute("data-step"), 10));
+      });
+    }
+    document.addEventListener("keydown", function (e) {
+      var t = e.target;
+      if (e.ctrlKey || e.metaKey || e.altKey || (t && (t.tagName === "INPUT" ||
+          t.tagName === "TEXTAREA" || t.isContentEditable))) { return; }
+      if (e.key === "n") { go(1); } else if (e.key === "p") { go(-1); }
+    });
+  }
+
+
   document.addEventListener("DOMContentLoaded", markTarget);
+  document.addEventListener("DOMContentLoaded", stepMatches);
   document.addEventListener("DOMContentLoaded", foldFacetsOnPhone);
   window.addEventListener("hashchange", markTarget);
 })();
