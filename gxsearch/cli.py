@@ -104,14 +104,17 @@ def index_cmd(paths, index_dir, rebuild, procs):
 @click.option("--year", "years", multiple=True, help="A year or a range: 2017, 2016-2018.")
 @click.option("--topic", "topics", multiple=True, help="Only this topic (repeatable).")
 @click.option("--province", "provinces", multiple=True, help="Only this province.")
+@click.option("--prefecture", "prefectures", multiple=True,
+              help="Only this prefecture (地市, e.g. 福州市).")
+@click.option("--county", "counties", multiple=True, help="Only this county (区县).")
 @click.option("--check", "checks", multiple=True, type=click.Choice(["一致", "不一致", "无表格"]),
               help="Only reports whose statistics check so (核验).")
 @click.option("--sort", type=click.Choice(["relevance", "year"]), default="relevance")
 @click.option("--limit", type=click.IntRange(0), default=10, show_default=True,
               help="How many reports (and, in --json, hits); 0 for all.")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON record.")
-def search_cmd(query, index_dir, districts, years, topics, provinces, checks, sort, limit,
-               as_json):
+def search_cmd(query, index_dir, districts, years, topics, provinces, prefectures, counties,
+               checks, sort, limit, as_json):
     """Search the index for QUERY."""
     from gxsearch.facets import json_record
     from gxsearch.search import open_index, search
@@ -119,7 +122,8 @@ def search_cmd(query, index_dir, districts, years, topics, provinces, checks, so
     try:
         with open_index(index_dir) as ix:
             result = search(ix, query, districts=districts, years=years, topics=topics,
-                            provinces=provinces, checks=checks, sort=sort, per_page=limit)
+                            provinces=provinces, prefectures=prefectures, counties=counties,
+                            checks=checks, sort=sort, per_page=limit)
     except GxError as exc:
         _fail(str(exc))
     if as_json:

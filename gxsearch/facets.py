@@ -16,9 +16,11 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from urllib.parse import quote, urlencode
 
-FACET_FIELDS = ("district", "year", "topic", "province", "check")
-LABELS = {"district": "地区", "year": "年份", "topic": "主题", "province": "省份",
-          "check": "核验"}
+FACET_FIELDS = ("province", "prefecture", "county", "district", "year", "topic", "check")
+LABELS = {"district": "发布机关", "year": "年份", "topic": "主题", "province": "省份",
+          "prefecture": "地市", "county": "区县", "check": "核验"}
+#: The place hierarchy: a level is listed once its parent has a chosen value or only one.
+PARENT = {"prefecture": "province", "county": "prefecture"}
 SORTS = {"relevance": "相关度", "year": "年份"}
 #: Facet values shown before the rest are folded under "更多".
 TOP_VALUES = 12
@@ -87,6 +89,13 @@ def parse_params(args) -> SearchParams:
             if v and v not in values:
                 values.append(v)
         filters[name] = tuple(values)
+    # The year facet's from–to control sends year_from / year_to: one range.
+    lo, hi = args.get("year_from", "").strip(), args.get("year_to", "").strip()
+    if lo or hi:
+        lo, hi = lo or hi, hi or lo
+        span = f"{lo}-{hi}" if lo != hi else lo
+        if span not in filters["year"]:
+            filters["year"] += (span,)
     sort = args.get("sort", "relevance")
     try:
         page = max(1, min(int(args.get("page", "1")), 10_000))
@@ -117,6 +126,7 @@ class Facet:
     label: str
     values: list[FacetValue]
     more: list[FacetValue]
+    level: int = 1  # 2, 3: a level of the place hierarchy under the one above
 
 
 @dataclass(frozen=True)
@@ -130,19 +140,23 @@ class ChosenFilter:
 def facet_groups(result: Mapping, params: SearchParams, path: str = "/search") -> list[Facet]:
     """One ``Facet`` per field; clicking a value toggles it as a filter (on ``path``)."""
     groups = []
+    counts = result.get("facets", {})
     for name in FACET_FIELDS:
         values = [
             FacetValue(str(f["value"]), int(f["count"]), bool(f["selected"]),
                        params.with_filter(name, str(f["value"]), not f["selected"]).url(path))
-            for f in result.get("facets", {}).get(name, [])
+            for f in counts.get(name, [])
         ]
         if not values:
             continue
-        # Selected values always stay visible, whatever their rank.
-        top = values[:TOP_VALUES]
-        more = [v for v in values[TOP_VALUES:] if not v.selected]
-        top += [v for v in values[TOP_VALUES:] if v.selected]
-        groups.append(Facet(name, LABELS[name], top, more))
+        parent = PARENT.get(name)
+        if parent and not (params.filters.get(parent) or len(counts.get(parent, [])) == 1):
+            continue  # a place level is listed under a chosen (or the only) value above
+        # Chosen values first, then the rest in their order; the first TOP_VALUES shown.
+        values = [v for v in values if v.selected] + [v for v in values if not v.selected]
+        level = 1 + (parent is not None) + (PARENT.get(parent or "") is not None)
+        groups.append(Facet(name, LABELS[name], values[:TOP_VALUES], values[TOP_VALUES:],
+                            level))
     return groups
 
 

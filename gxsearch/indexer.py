@@ -75,6 +75,8 @@ def analyse(source: read.Source, key: str, rid: str) -> dict:
     facets = {
         "district": meta.get("district") or "",
         "province": meta.get("province") or "",
+        "prefecture": meta.get("prefecture") or "",
+        "county": meta.get("county") or "",
         "year": str(year) if year else "",
     }
     facets = {k: v for k, v in facets.items() if v}

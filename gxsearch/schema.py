@@ -21,7 +21,10 @@ from gxsearch.analysis import gram_analyzer, word_analyzer
 #: version is rebuilt.
 SCHEMA_VERSION = 8
 
-FACET_FIELDS = ("district", "year", "topic", "province", "check")
+FACET_FIELDS = ("province", "prefecture", "county", "district", "year", "topic", "check")
+#: The keyword argument of ``search.search`` (and the CLI option) for each facet field.
+FILTER_ARGS = {"province": "provinces", "prefecture": "prefectures", "county": "counties",
+               "district": "districts", "year": "years", "topic": "topics", "check": "checks"}
 
 
 def make_schema() -> Schema:
@@ -41,6 +44,8 @@ def make_schema() -> Schema:
         # Facets.
         district=ID(stored=True),
         province=ID(stored=True),
+        prefecture=ID(stored=True),  # the place: province › prefecture › county (place.py)
+        county=ID(stored=True),
         year=ID(stored=True),
         topic=KEYWORD(stored=True, commas=True, scorable=False),
         check=ID(stored=True),  # the report's 核验: 一致, 不一致 or 无表格 (stats.status)

@@ -227,9 +227,8 @@ def _facet_rows(index: Generation, result: _Result, filters: dict) -> dict[str, 
         shown = (counts > 0)
         shown[[facet.position[v] for v in chosen if v in facet.position]] = True
         order = np.flatnonzero(shown)
-        # Values are in sorted order: years newest first, others by count, then by value.
-        order = order[::-1] if field == "year" else order[np.argsort(-counts[order],
-                                                                      kind="stable")]
+        # Values are in sorted order: years oldest first, others by count, then by value.
+        order = order if field == "year" else order[np.argsort(-counts[order], kind="stable")]
         values = facet.values
         rows = [{"value": values[i], "count": n, "selected": values[i] in chosen}
                 for i, n in zip(order.tolist(), counts[order].tolist(), strict=True)]
@@ -240,7 +239,8 @@ def _facet_rows(index: Generation, result: _Result, filters: dict) -> dict[str, 
 
 
 def search(index: Index, query: str, *, districts=(), years=(), topics=(), provinces=(),
-           checks=(), sort: str = "relevance", page: int = 1, per_page: int = 10) -> dict:
+           checks=(), prefectures=(), counties=(), sort: str = "relevance", page: int = 1,
+           per_page: int = 10) -> dict:
     """Search ``index``; return the plain result record (see ARCHITECTURE.md).
 
     ``per_page=0`` returns every hit. Raises BadQuery for a query or argument that cannot be
@@ -254,7 +254,8 @@ def search(index: Index, query: str, *, districts=(), years=(), topics=(), provi
         raise BadQuery("页码或每页条数超出范围")
     parsed = parse(query or "")
     filters = _merge_filters(parsed, district=districts, year=years, topic=topics,
-                             province=provinces, check=checks)
+                             province=provinces, check=checks,
+                             prefecture=prefectures, county=counties)
     if not parsed.groups and not parsed.negs and not any(filters.values()):
         raise BadQuery("请输入检索词，例如：依申请公开")
     need = None if per_page == 0 else page * per_page
@@ -288,12 +289,13 @@ def search(index: Index, query: str, *, districts=(), years=(), topics=(), provi
 
 
 def report_ids(index: Index, query: str, *, districts=(), years=(), topics=(), provinces=(),
-               checks=()) -> set[str]:
+               checks=(), prefectures=(), counties=()) -> set[str]:
     """The ids of the reports with a section matching ``query`` and the filters, from the
     match set alone: no hit is ranked or read (what ``/stats?q=`` selects by)."""
     parsed = parse(query or "")
     filters = _merge_filters(parsed, district=districts, year=years, topic=topics,
-                             province=provinces, check=checks)
+                             province=provinces, check=checks,
+                             prefecture=prefectures, county=counties)
     if not parsed.groups and not parsed.negs and not any(filters.values()):
         raise BadQuery("请输入检索词，例如：依申请公开")
     gen = index.current()
@@ -313,7 +315,8 @@ _EXPORT_CHUNK = 200
 
 
 def export(index: Index, query: str, *, districts=(), years=(), topics=(), provinces=(),
-           checks=(), sort: str = "relevance", limit: int = MAX_PER_PAGE):
+           checks=(), prefectures=(), counties=(), sort: str = "relevance",
+           limit: int = MAX_PER_PAGE):
     """The first ``limit`` hits of a search, as ``search()`` makes them, one at a time.
 
     Ranked once; then the stored fields of ``_EXPORT_CHUNK`` hits at a time are read under
@@ -325,7 +328,8 @@ def export(index: Index, query: str, *, districts=(), years=(), topics=(), provi
         raise BadQuery(f"排序方式“{sort}”无效：可选 relevance（相关度）或 year（年份）")
     parsed = parse(query or "")
     filters = _merge_filters(parsed, district=districts, year=years, topic=topics,
-                             province=provinces, check=checks)
+                             province=provinces, check=checks,
+                             prefecture=prefectures, county=counties)
     if not parsed.groups and not parsed.negs and not any(filters.values()):
         raise BadQuery("请输入检索词，例如：依申请公开")
     gen = index.current()

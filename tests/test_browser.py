@@ -178,3 +178,30 @@ def test_stepping_through_the_matches_of_a_report(browser, corpus_url, tmp_path:
     assert page.locator("#q-top").input_value() == "n"
     page.screenshot(path=str(tmp_path / "in-report.png"))
     assert errors == []
+
+
+def test_place_hierarchy_year_range_and_phone_width(browser, corpus_url, tmp_path: Path):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(corpus_url + "/search?q=依申请公开")
+    assert page.locator('[data-facet="prefecture"]').count() == 0
+    page.locator('[data-facet="province"] a', has_text="福建省").click()
+    page.wait_for_load_state()
+    assert page.locator('[data-facet="prefecture"].level-2').is_visible()
+    page.locator('[data-facet="prefecture"] a', has_text="福州市").click()
+    page.wait_for_load_state()
+    assert page.locator('[data-facet="county"].level-3').is_visible()
+    page.fill('.year-range input[name="year_from"]', "2019")
+    page.fill('.year-range input[name="year_to"]', "2021")
+    page.locator(".year-range button").click()
+    page.wait_for_load_state()
+    chosen = page.locator(".chosen li").all_inner_texts()
+    assert any("年份：2019-2021" in c for c in chosen) and any("地市：福州市" in c for c in chosen)
+    years = {int(t) for t in page.locator(".report-group .meta span").all_inner_texts()
+             if t.endswith("年度") for t in [t[:4]]}
+    assert years and years <= {2019, 2020, 2021}
+    # At phone width, with three filters chosen, a hit is on the first screen.
+    phone = browser.new_page(viewport={"width": 390, "height": 844})
+    phone.goto(page.url)
+    assert phone.locator(".chosen li").count() == 3
+    assert in_viewport(phone, phone.locator(".hit").first)
+    phone.screenshot(path=str(tmp_path / "phone-3-filters.png"))

@@ -35,7 +35,8 @@ def test_search_json_is_the_stable_contract(seed_index_dir):
     assert out.exit_code == 0
     record = json.loads(out.output)
     assert set(record) == {"query", "total", "total_reports", "hits", "reports", "facets"}
-    assert set(record["facets"]) == {"district", "year", "topic", "province", "check"}
+    assert set(record["facets"]) == {"district", "year", "topic", "province", "prefecture", "county",
+                                       "check"}
     assert record["total"] == len(record["hits"]) >= 1
     # Every hit is in one of the reports, each report once.
     assert record["total_reports"] == len(record["reports"]) == len(

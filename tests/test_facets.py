@@ -52,7 +52,7 @@ def test_url_round_trips_and_omits_defaults():
 def test_facet_click_toggles_filter_and_resets_page():
     p = SearchParams(q="依申请公开", filters={"year": ("2018",)}, page=3)
     groups = {g.name: g for g in facets.facet_groups(result(), p)}
-    assert [g.label for g in groups.values()] == ["地区", "年份"]
+    assert [g.label for g in groups.values()] == ["发布机关", "年份"]
     y2018, y2017 = groups["year"].values
     assert y2018.selected and y2018.count == 7
     assert ("year", "2018") not in query_of(y2018.url)  # clicking a chosen value removes it
@@ -74,8 +74,34 @@ def test_removing_a_filter_written_in_the_query_strips_it_from_q():
 def test_long_facets_fold_the_tail_but_keep_selected_values_visible():
     rows = [{"value": f"区{i:02d}", "count": 100 - i, "selected": i == 20} for i in range(30)]
     g = facets.facet_groups(result(facets={"district": rows}), SearchParams(q="x"))[0]
-    assert len(g.values) == facets.TOP_VALUES + 1 and g.values[-1].value == "区20"
-    assert len(g.more) == 30 - facets.TOP_VALUES - 1
+    # The chosen value comes first, then the others by count.
+    assert len(g.values) == facets.TOP_VALUES and g.values[0].value == "区20"
+    assert [v.value for v in g.values[1:3]] == ["区00", "区01"]
+    assert len(g.more) == 30 - facets.TOP_VALUES and "区20" not in [v.value for v in g.more]
+
+
+def test_the_place_hierarchy_shows_a_level_under_a_chosen_or_only_value():
+    counts = {"province": [{"value": "福建省", "count": 20, "selected": False},
+                           {"value": "辽宁省", "count": 3, "selected": False}],
+              "prefecture": [{"value": "福州市", "count": 20, "selected": False},
+                             {"value": "大连市", "count": 2, "selected": False}],
+              "county": [{"value": "平潭县", "count": 20, "selected": False}]}
+    shown = facets.facet_groups(result(facets=counts), SearchParams(q="x"))
+    assert [(g.name, g.level) for g in shown] == [("province", 1)]
+    chosen = SearchParams(q="x", filters={"province": ("福建省",)})
+    shown = facets.facet_groups(result(facets={**counts, "prefecture": counts["prefecture"][:1]}),
+                                chosen)
+    assert [(g.name, g.level) for g in shown] == [("province", 1), ("prefecture", 2),
+                                                  ("county", 3)]
+    assert [g.label for g in shown] == ["省份", "地市", "区县"]
+
+
+def test_a_year_range_from_the_from_to_control():
+    from werkzeug.datastructures import MultiDict
+    p = facets.parse_params(MultiDict([("q", "x"), ("year_from", "2016"), ("year_to", "2018")]))
+    assert p.filters["year"] == ("2016-2018",)
+    p = facets.parse_params(MultiDict([("q", "x"), ("year_from", "2016")]))
+    assert p.filters["year"] == ("2016",)
 
 
 def test_page_links_and_sort_links():

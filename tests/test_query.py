@@ -84,7 +84,8 @@ def test_only_ascii_or_fullwidth_digits_in_a_year():
     ("公" * 1001, "检索式太长（1001 个字符）"),
     ("-district:沈抚新区", "筛选条件不能与 OR、NOT 或 - 连用"),
     ('""', "引号里没有可检索的文字"),
-    ("foo:bar", "没有“foo”这个字段：可用 district:、province:、topic:、year:、check:"),
+    ("foo:bar", "没有“foo”这个字段：可用 district:、province:、prefecture:、county:、topic:、year:、"
+                "check:"),
     ("http://www.pingtan.gov.cn", "没有“http”这个字段"),
     ("(行政复议 OR 行政诉讼", "括号不成对"),
     ("行政复议)", "括号不成对"),

@@ -13,7 +13,7 @@ from gxsearch.schema import FACET_FIELDS, make_schema
 def test_fields():
     schema = make_schema()
     assert set(schema.names()) == {
-        "kind", "key", "report_id", "section_id", "source", "words", "grams", "district", "check", "published", "source_url",
+        "kind", "key", "report_id", "section_id", "source", "words", "grams", "district", "prefecture", "county", "check", "published", "source_url",
         "province", "year", "topic", "year_num", "order", "title", "heading", "heading_path",
         "level", "text", "sep", "hollow", "lead", "span", "meta", "original", "sha1"}
     assert set(FACET_FIELDS) <= set(schema.names())

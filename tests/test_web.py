@@ -153,7 +153,8 @@ def test_api_search_json_shape(client):
     assert len(data["hits"]) == 3
     assert set(data["hits"][0]) == {"report_id", "section_id", "title", "heading", "district",
                                     "province", "year", "topics", "snippet", "url"}
-    assert set(data["facets"]) == {"district", "year", "topic", "province", "check"}
+    assert set(data["facets"]) == {"district", "year", "topic", "province", "prefecture",
+                                     "county", "check"}
     assert all(isinstance(c, int) for c in data["facets"]["year"].values())
     assert client.get("/api/search").status_code == 400
 

@@ -21,6 +21,7 @@ from gxsearch import facets
 from gxsearch import search as api
 from gxsearch.errors import BadQuery, NotFound
 from gxsearch.query import MAX_QUERY_CHARS  # noqa: F401  (the views cut queries to it)
+from gxsearch.schema import FILTER_ARGS
 
 MAX_QUERY_STRING = 16 * 1024
 MAX_FILTER_VALUES = 50
@@ -86,11 +87,8 @@ def per_page(default: int = 10) -> int:
 
 def run_search(params: facets.SearchParams, page=None, per_page=10):
     return api.search(
-        index(), params.q,
-        districts=params.filters.get("district", ()), years=params.filters.get("year", ()),
-        topics=params.filters.get("topic", ()), provinces=params.filters.get("province", ()),
-        checks=params.filters.get("check", ()), sort=params.sort, page=page or params.page,
-        per_page=per_page)
+        index(), params.q, sort=params.sort, page=page or params.page, per_page=per_page,
+        **{arg: params.filters.get(field, ()) for field, arg in FILTER_ARGS.items()})
 
 
 def valid_report_id(report_id: str) -> str:

@@ -19,6 +19,7 @@ from markupsafe import Markup
 from gxsearch import facets
 from gxsearch import search as api
 from gxsearch.errors import BadQuery
+from gxsearch.schema import FILTER_ARGS
 from gxsearch.web import common
 
 bp = Blueprint("search", __name__)
@@ -52,8 +53,11 @@ def search_page():
     for hit in [h for r in result["reports"] for h in r["sections"]]:
         hit["snippet_html"] = Markup(hit["snippet"])
         hit["heading_markup"] = Markup(hit.get("heading_html") or "") or hit["heading"]
+    years = [y for y in params.filters.get("year", ()) if "-" in y]
+    year_from, _, year_to = (years[-1] if years else "").partition("-")
     return render_template(
-        "search.html", params=params, result=result,
+        "search.html", params=params, result=result, year_from=year_from, year_to=year_to,
+        year_hidden=[(k, v) for k, v in params.items() if k not in ("year", "page")],
         groups=facets.report_groups(result, params),
         facet_groups=facets.facet_groups(result, params),
         chosen=facets.chosen_filters(result, params),
@@ -77,10 +81,8 @@ def search_csv():
         abort(503, description="导出任务繁忙，请稍后重试")
     try:
         rows = api.export(
-            common.index(), params.q, districts=params.filters.get("district", ()),
-            years=params.filters.get("year", ()), topics=params.filters.get("topic", ()),
-            provinces=params.filters.get("province", ()),
-            checks=params.filters.get("check", ()), sort=params.sort, limit=CSV_MAX_HITS)
+            common.index(), params.q, sort=params.sort, limit=CSV_MAX_HITS,
+            **{arg: params.filters.get(field, ()) for field, arg in FILTER_ARGS.items()})
     except BadQuery as exc:
         slots.release()
         abort(400, description=str(exc))

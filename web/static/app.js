@@ -16,14 +16,13 @@
     el.focus({ preventScroll: true });
   }
 
-  // On a phone the facets come before the hits: fold those without a chosen value so the
-  // results stay one short scroll away (without JS they simply stay open).
+  // On a phone the facets come before the hits: fold them all, chosen ones too (the chosen
+  // filters are listed above the hits with their ✕), so the results start on the first
+  // screen (without JS they simply stay open).
   function foldFacetsOnPhone() {
     if (!window.matchMedia("(max-width: 48em)").matches) { return; }
     var groups = document.querySelectorAll("details.facet");
-    for (var i = 0; i < groups.length; i++) {
-      if (!groups[i].querySelector("a.selected")) { groups[i].removeAttribute("open"); }
-    }
+    for (var i = 0; i < groups.length; i++) { groups[i].removeAttribute("open"); }
   }
 
   // Search within a report: n / p (and the 上一处 / 下一处 links) step through the marks
@@ -64,8 +63,40 @@
   }
 
 
+  // A filter box over a long facet: typing hides the values that do not contain it (the
+  // folded "更多" list is opened so that its values can be found too).
+  function facetFilters() {
+    var boxes = document.querySelectorAll("input.facet-filter");
+    for (var i = 0; i < boxes.length; i++) {
+      boxes[i].addEventListener("input", function () {
+        var facet = this.closest("details.facet");
+        var text = this.value.trim();
+        var more = facet.querySelector("details.more");
+        if (more && text) { more.setAttribute("open", ""); }
+        var items = facet.querySelectorAll("li");
+        for (var j = 0; j < items.length; j++) {
+          var value = items[j].querySelector(".value");
+          items[j].hidden = Boolean(text) && !(value && value.textContent.indexOf(text) >= 0);
+        }
+      });
+    }
+  }
+
+  // "/" puts the cursor in the search box, as on most search sites.
+  function slashFocus() {
+    document.addEventListener("keydown", function (e) {
+      var t = e.target;
+      if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey || (t && (t.tagName === "INPUT" ||
+          t.tagName === "TEXTAREA" || t.isContentEditable))) { return; }
+      var box = document.getElementById("q") || document.getElementById("q-top");
+      if (box) { e.preventDefault(); box.focus(); box.select(); }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", markTarget);
   document.addEventListener("DOMContentLoaded", stepMatches);
+  document.addEventListener("DOMContentLoaded", facetFilters);
+  document.addEventListener("DOMContentLoaded", slashFocus);
   document.addEventListener("DOMContentLoaded", foldFacetsOnPhone);
   window.addEventListener("hashchange", markTarget);
 })();
