@@ -205,3 +205,26 @@ def test_place_hierarchy_year_range_and_phone_width(browser, corpus_url, tmp_pat
     assert phone.locator(".chosen li").count() == 3
     assert in_viewport(phone, phone.locator(".hit").first)
     phone.screenshot(path=str(tmp_path / "phone-3-filters.png"))
+
+
+def test_typing_a_prefix_and_picking_a_suggestion(browser, corpus_url):
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(corpus_url + "/")
+    page.locator("#q").press_sequentially("行政", delay=30)
+    option = page.locator("#q-suggest li", has_text="行政复议")
+    option.wait_for(state="visible")
+    option.click()
+    page.wait_for_url("**/search?q=*")
+    assert page.locator("#q-top").input_value() == "行政复议"
+    assert int(page.locator(".summary .total-reports").inner_text()) > 0
+    # The keyboard works too: ↓ then Enter takes the first suggestion.
+    box = page.locator("#q-top")
+    box.fill("")
+    box.press_sequentially("平潭", delay=30)
+    page.locator("#q-top-suggest li").first.wait_for(state="visible")
+    box.press("ArrowDown")
+    box.press("Enter")
+    page.wait_for_url("**/search?q=%E5%B9%B3%E6%BD%AD%E7%BB%BC%E5%90%88%E5%AE%9E%E9%AA%8C%E5%8C%BA")
+    assert errors == []

@@ -236,3 +236,16 @@ def test_search_within_a_report(client, corpus_index):
     assert f'<form class="search-form compact" action="/report/{r2025["report_id"]}"' in html
     none = client.get(f"/report/{r2025['report_id']}?q=" + '"不存在的短语"').get_data(as_text=True)
     assert "本报告中没有“&#34;不存在的短语&#34;”的匹配。" in none
+
+
+def test_suggestions_json_and_did_you_mean(client):
+    data = client.get("/suggest?q=行政").get_json()
+    assert data[0] == "行政" and data[1][:3] == ["行政", "行政复议", "行政诉讼"]
+    assert data[2][1].startswith("词语 · ")
+    assert data[3][1] == "http://127.0.0.1:8000/search?q=%E8%A1%8C%E6%94%BF%E5%A4%8D%E8%AE%AE"
+    assert client.get("/suggest?q=").get_json() == ["", [], [], []]
+    page = client.get("/search?q=依申情公开").get_data(as_text=True)
+    assert ('您是不是要找：<a href="/search?q=%E4%BE%9D%E7%94%B3%E8%AF%B7%E5%85%AC%E5%BC%80">'
+            '依申请公开</a>') in page
+    assert "去掉引号" not in page  # no quotes to remove
+    assert "application/x-suggestions+json" in client.get("/opensearch.xml").get_data(as_text=True)

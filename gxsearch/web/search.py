@@ -10,13 +10,14 @@ from flask import (
     Response,
     abort,
     current_app,
+    jsonify,
     redirect,
     render_template,
     request,
 )
 from markupsafe import Markup
 
-from gxsearch import facets
+from gxsearch import facets, suggest
 from gxsearch import search as api
 from gxsearch.errors import BadQuery
 from gxsearch.schema import FILTER_ARGS
@@ -53,10 +54,12 @@ def search_page():
     for hit in [h for r in result["reports"] for h in r["sections"]]:
         hit["snippet_html"] = Markup(hit["snippet"])
         hit["heading_markup"] = Markup(hit.get("heading_html") or "") or hit["heading"]
+    better = suggest.did_you_mean(common.index(), params.q) if not result["total"] else ""
     years = [y for y in params.filters.get("year", ()) if "-" in y]
     year_from, _, year_to = (years[-1] if years else "").partition("-")
     return render_template(
         "search.html", params=params, result=result, year_from=year_from, year_to=year_to,
+        better=better, better_url=replace(params, q=better, page=1).url() if better else "",
         year_hidden=[(k, v) for k, v in params.items() if k not in ("year", "page")],
         groups=facets.report_groups(result, params),
         facet_groups=facets.facet_groups(result, params),
@@ -115,6 +118,18 @@ def search_csv():
     resp = Response(body(), mimetype="text/csv", headers={"Content-Disposition": disposition})
     resp.call_on_close(release)
     return resp
+
+
+@bp.get("/suggest")
+def suggestions():
+    """OpenSearch suggestions: ``[typed, [completions], [descriptions], [urls]]``."""
+    typed = request.args.get("q", "")[:common.MAX_QUERY_CHARS]
+    found = suggest.suggest(common.index(), typed)
+    kinds = {"issuer": "发布机关", "word": "词语"}
+    base = common.base_url()
+    return jsonify([typed, [s["text"] for s in found],
+                    [f"{kinds[s['kind']]} · {s['count']}" for s in found],
+                    [base + facets.SearchParams(q=s["text"]).url() for s in found]])
 
 
 @bp.get("/opensearch.xml")

@@ -93,10 +93,78 @@
     });
   }
 
+  // Suggestions under the search boxes (/suggest, OpenSearch suggestions JSON): typed text
+  // is completed with issuers and the index's words; a click or Enter on one searches it.
+  function suggestions() {
+    var boxes = document.querySelectorAll('form[action="/search"] input[name="q"]');
+    for (var i = 0; i < boxes.length; i++) { attach(boxes[i]); }
+    function attach(box) {
+      var list = document.createElement("ul");
+      list.className = "suggest";
+      list.id = box.id + "-suggest";
+      list.setAttribute("role", "listbox");
+      list.hidden = true;
+      box.setAttribute("aria-controls", list.id);
+      box.setAttribute("autocomplete", "off");
+      box.parentNode.appendChild(list);
+      var timer = null, active = -1;
+      function pick(text) { box.value = text; list.hidden = true; box.form.submit(); }
+      function show(data) {
+        list.textContent = "";
+        active = -1;
+        var texts = data[1] || [], notes = data[2] || [];
+        for (var j = 0; j < texts.length; j++) {
+          var li = document.createElement("li");
+          li.setAttribute("role", "option");
+          li.textContent = texts[j];
+          var note = document.createElement("span");
+          note.className = "note";
+          note.textContent = notes[j] || "";
+          li.appendChild(note);
+          li.setAttribute("data-text", texts[j]);
+          li.addEventListener("mousedown", function (e) {
+            e.preventDefault();
+            pick(this.getAttribute("data-text"));
+          });
+          list.appendChild(li);
+        }
+        list.hidden = texts.length === 0;
+      }
+      box.addEventListener("input", function () {
+        clearTimeout(timer);
+        var typed = box.value.trim();
+        if (!typed) { list.hidden = true; return; }
+        timer = setTimeout(function () {
+          fetch("/suggest?q=" + encodeURIComponent(typed))
+            .then(function (r) { return r.json(); })
+            .then(function (data) { if (box.value.trim() === typed) { show(data); } })
+            .catch(function () { list.hidden = true; });
+        }, 120);
+      });
+      box.addEventListener("keydown", function (e) {
+        var items = list.querySelectorAll("li");
+        if (list.hidden || !items.length) { return; }
+        if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+          e.preventDefault();
+          if (active >= 0) { items[active].classList.remove("active"); }
+          active = (active + (e.key === "ArrowDown" ? 1 : items.length - 1) + 1) % (items.length + 1) - 1;
+          if (active >= 0) { items[active].classList.add("active"); }
+        } else if (e.key === "Enter" && active >= 0) {
+          e.preventDefault();
+          pick(items[active].getAttribute("data-text"));
+        } else if (e.key === "Escape") {
+          list.hidden = true;
+        }
+      });
+      box.addEventListener("blur", function () { list.hidden = true; });
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", markTarget);
   document.addEventListener("DOMContentLoaded", stepMatches);
   document.addEventListener("DOMContentLoaded", facetFilters);
   document.addEventListener("DOMContentLoaded", slashFocus);
+  document.addEventListener("DOMContentLoaded", suggestions);
   document.addEventListener("DOMContentLoaded", foldFacetsOnPhone);
   window.addEventListener("hashchange", markTarget);
 })();
