@@ -359,6 +359,30 @@ def today() -> str:
     return datetime.now(CHINA).date().isoformat()
 
 
+def citation(report: Mapping, section: Mapping, base_url: str) -> str:
+    """A citation line for a section: issuer, title, year, the section's heading path, the
+    report's own address and the gxsearch deep link, e.g. ``平潭综合实验区：《平潭综合实验区2022年度
+    政府信息公开工作年度报告》（2022年度），"三、收到和处理政府信息公开申请情况"，原文 https://…，
+    gxsearch http://…/report/…#s3``."""
+    parts = []
+    issuer = report.get("issuer") or report.get("district") or ""
+    title = report.get("title") or report.get("report_id", "")
+    head = f"{issuer}：《{title}》" if issuer else f"《{title}》"
+    if report.get("year"):
+        head += f"（{report['year']}年度）"
+    parts.append(head)
+    path = " › ".join(section.get("path") or ([section["heading"]] if section.get("heading")
+                                               else []))
+    if path:
+        parts.append(f"“{path}”")
+    if report.get("published"):
+        parts.append(f"发布于 {report['published'][:10]}")
+    if report.get("url"):
+        parts.append(f"原文 {report['url']}")
+    parts.append(f"gxsearch {base_url}/report/{report['report_id']}#{section['id']}")
+    return "，".join(parts)
+
+
 def csv_filename(q: str, day: str, by_report: bool = False) -> tuple[str, str]:
     """``(ASCII name, UTF-8 name)`` of an export: ``gxsearch-依申请公开-2026-12-03.csv``, the
     query cut to 40 characters with what a file name cannot hold replaced."""

@@ -102,7 +102,8 @@ def test_phone_width_and_keyboard(browser, base_url, tmp_path: Path):
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.className") == "skip-link"
-    assert page.locator(".skip-link").is_visible()
+    assert page.evaluate("document.activeElement.textContent") == "跳到正文"
+    assert page.locator(".skip-link:focus").is_visible()
     page.screenshot(path=str(tmp_path / "phone.png"))
     page.close()
 

@@ -249,3 +249,22 @@ def test_suggestions_json_and_did_you_mean(client):
             '依申请公开</a>') in page
     assert "去掉引号" not in page  # no quotes to remove
     assert "application/x-suggestions+json" in client.get("/opensearch.xml").get_data(as_text=True)
+
+
+def test_each_section_has_a_citation_line(client, corpus_index):
+    (r2022,) = [r for r in figures.select(corpus_index, years=["2022"])]
+    html = client.get(f"/report/{r2022['report_id']}").get_data(as_text=True)
+    got = re.search(r'<textarea id="cite-s3" readonly rows="3">([^<]*)</textarea>', html).group(1)
+    assert got == (
+        "平潭综合实验区：《平潭综合实验区2022年度政府信息公开工作年度报告》（2022年度），"
+        "“三、收到和处理政府信息公开申请情况”，发布于 2023-02-20，"
+        "原文 https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/202302/t20230220_80629.htm，"
+        f"gxsearch http://127.0.0.1:8000/report/{r2022['report_id']}#s3")
+
+
+def test_the_api_page_documents_every_endpoint(client):
+    html = client.get("/api").get_data(as_text=True)
+    for endpoint in ("/api/search", "/api/reports/&lt;id&gt;", "/api/stats", "/suggest",
+                     "/search.csv", "/stats.csv", "/opensearch.xml"):
+        assert f"<code>{endpoint}</code>" in html, endpoint
+    assert "total_reports" in html and "标题、发布机关、省份、年度、发布日期" in html

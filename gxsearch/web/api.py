@@ -4,13 +4,22 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, jsonify, render_template, request
 
 from gxsearch import facets, figures
 from gxsearch.errors import BadQuery
+from gxsearch.schema import FACET_FIELDS
 from gxsearch.web import common
 
 bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+@bp.get("")
+def api_page():
+    """What every endpoint takes and returns (the README's contract, for the browser)."""
+    return render_template(
+        "api.html", filters=FACET_FIELDS, hit_keys=", ".join(facets.HIT_KEYS),
+        csv_headers="、".join(header for _, header in facets.CSV_COLUMNS))
 
 
 @bp.get("/search")

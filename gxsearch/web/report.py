@@ -41,6 +41,10 @@ def report_page(report_id: str):
         sec["body_html"] = Markup(body)
         sec["heading_markup"] = Markup(heading) or sec["heading"]
     report["matches"] = next(marks) - 1
+    # Only a web address is cited: a planted javascript: or data: URL is left out.
+    cited = {**report, "url": report["url"] if SAFE_URL_RE.match(report["url"] or "") else ""}
+    for sec in report["sections"]:
+        sec["citation"] = facets.citation(cited, sec, common.base_url())
     for sec in report["sections"]:  # a contents entry counts its subsections' matches too
         sec["matches_below"] = sum(s["matches"] for s in report["sections"]
                                    if s["id"] == sec["id"] or s["id"].startswith(sec["id"] + "-"))

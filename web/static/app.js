@@ -160,11 +160,30 @@
     }
   }
 
+  // The 复制 button of a citation copies its text (the text stays selectable without JS).
+  function copyButtons() {
+    var buttons = document.querySelectorAll("button.copy");
+    for (var i = 0; i < buttons.length; i++) {
+      buttons[i].addEventListener("click", function () {
+        var area = document.getElementById(this.getAttribute("data-copy"));
+        var button = this;
+        area.select();
+        var done = function () { button.textContent = "已复制"; };
+        if (navigator.clipboard) {
+          navigator.clipboard.writeText(area.value).then(done, function () {
+            document.execCommand("copy"); done();
+          });
+        } else { document.execCommand("copy"); done(); }
+      });
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", markTarget);
   document.addEventListener("DOMContentLoaded", stepMatches);
   document.addEventListener("DOMContentLoaded", facetFilters);
   document.addEventListener("DOMContentLoaded", slashFocus);
   document.addEventListener("DOMContentLoaded", suggestions);
+  document.addEventListener("DOMContentLoaded", copyButtons);
   document.addEventListener("DOMContentLoaded", foldFacetsOnPhone);
   window.addEventListener("hashchange", markTarget);
 })();
