@@ -97,6 +97,21 @@ def index_cmd(paths, index_dir, rebuild, procs):
         sys.exit(1)
 
 
+def audit_options(f):
+    """The audit's filters (``gxsearch/audit``), shared by search, stats and audit."""
+    from gxsearch.audit import FIELDS
+
+    for name, helptext in reversed((
+            ("reuse", "Only reports whose share repeated from the previous year is in this "
+                      "band (与上年重复)."),
+            ("timeliness", "Only reports published so against the legal deadline (及时性)."),
+            ("completeness", "Only reports whose template parts and tables are so (完整性).")
+    )):
+        f = click.option(f"--{name}", name, multiple=True, type=click.Choice(FIELDS[name]),
+                         help=helptext)(f)
+    return f
+
+
 @main.command("search")
 @click.argument("query")
 @index_dir_option
@@ -109,12 +124,13 @@ def index_cmd(paths, index_dir, rebuild, procs):
 @click.option("--county", "counties", multiple=True, help="Only this county (区县).")
 @click.option("--check", "checks", multiple=True, type=click.Choice(["一致", "不一致", "无表格"]),
               help="Only reports whose statistics check so (核验).")
+@audit_options
 @click.option("--sort", type=click.Choice(["relevance", "year"]), default="relevance")
 @click.option("--limit", type=click.IntRange(0), default=10, show_default=True,
               help="How many reports (and, in --json, hits); 0 for all.")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON record.")
 def search_cmd(query, index_dir, districts, years, topics, provinces, prefectures, counties,
-               checks, sort, limit, as_json):
+               checks, reuse, timeliness, completeness, sort, limit, as_json):
     """Search the index for QUERY."""
     from gxsearch.facets import json_record
     from gxsearch.search import open_index, search
@@ -123,7 +139,8 @@ def search_cmd(query, index_dir, districts, years, topics, provinces, prefecture
         with open_index(index_dir) as ix:
             result = search(ix, query, districts=districts, years=years, topics=topics,
                             provinces=provinces, prefectures=prefectures, counties=counties,
-                            checks=checks, sort=sort, per_page=limit)
+                            checks=checks, reuse=reuse, timeliness=timeliness,
+                            completeness=completeness, sort=sort, per_page=limit)
     except GxError as exc:
         _fail(str(exc))
     if as_json:
@@ -149,10 +166,12 @@ def search_cmd(query, index_dir, districts, years, topics, provinces, prefecture
 @click.option("--year", "years", multiple=True, help="A year or a range: 2017, 2016-2018.")
 @click.option("--check", "checks", multiple=True, type=click.Choice(["一致", "不一致", "无表格"]),
               help="Only reports whose own checks come out so (核验).")
+@audit_options
 @click.option("--q", "query", default="", help="Only reports with hits for this query.")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON record.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV (UTF-8 with BOM, Chinese headers).")
-def stats_cmd(index_dir, districts, provinces, years, checks, query, as_json, as_csv):
+def stats_cmd(index_dir, districts, provinces, years, checks, reuse, timeliness, completeness,
+              query, as_json, as_csv):
     """The template's figures of each report and their checks (勾稽关系)."""
     from gxsearch import figures
     from gxsearch.search import open_index
@@ -160,7 +179,9 @@ def stats_cmd(index_dir, districts, provinces, years, checks, query, as_json, as
     try:
         with open_index(index_dir) as ix:
             reports = figures.select(ix, districts=districts, provinces=provinces,
-                                     years=years, checks=checks, query=query)
+                                     years=years, checks=checks, reuse=reuse,
+                                     timeliness=timeliness, completeness=completeness,
+                                     query=query)
     except GxError as exc:
         _fail(str(exc))
     if as_json:
@@ -175,6 +196,54 @@ def stats_cmd(index_dir, districts, provinces, years, checks, query, as_json, as
         click.echo(f"{r['year'] or '?'} {r['title']} [{r['status']}] 新收 {f.get('apply.new', '-')}"
                    f" 办结 {f.get('apply.result_total', '-')} 复议 {f.get('review.total', '-')}"
                    + (f"; {len(failed)} checks fail" if failed else ""))
+
+
+@main.command("audit")
+@index_dir_option
+@click.option("--district", "districts", multiple=True, help="Only this district (repeatable).")
+@click.option("--province", "provinces", multiple=True, help="Only this province.")
+@click.option("--year", "years", multiple=True, help="A year or a range: 2017, 2016-2018.")
+@click.option("--check", "checks", multiple=True, type=click.Choice(["一致", "不一致", "无表格"]),
+              help="Only reports whose own checks come out so (核验).")
+@audit_options
+@click.option("--q", "query", default="", help="Only reports with hits for this query.")
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON record.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV (UTF-8 with BOM, Chinese headers).")
+def audit_cmd(index_dir, districts, provinces, years, checks, reuse, timeliness, completeness,
+              query, as_json, as_csv):
+    """What evaluators score, per report: text repeated from the previous year, similar
+    reports of other issuers, publication by the deadline, template parts and tables, and
+    the statistics' checks."""
+    from gxsearch import figures
+    from gxsearch.audit import export
+    from gxsearch.search import open_index
+
+    try:
+        with open_index(index_dir) as ix:
+            chosen = figures.select(ix, districts=districts, provinces=provinces,
+                                    years=years, checks=checks, reuse=reuse,
+                                    timeliness=timeliness, completeness=completeness,
+                                    query=query)
+            rows = export.records(ix, [r["report_id"] for r in chosen])
+    except GxError as exc:
+        _fail(str(exc))
+    if as_json:
+        click.echo(json.dumps({"reports": rows}, ensure_ascii=False, indent=2))
+        return
+    if as_csv:
+        click.echo(export.csv_bytes(rows), nl=False)
+        return
+    for r in rows:
+        share = r["reuse"]["previous_year"]
+        t, c = r["timeliness"], r["completeness"]
+        timely = {"on_time": "按时", "late": f"逾期 {t['days_late']} 天",
+                  "unknown": "日期不明"}[t["status"]]
+        complete = {"complete": "齐全", "not_applicable": "非模板"}.get(
+            c["status"], "缺 " + "、".join(c["missing"]))
+        click.echo(f"{r['year'] or '?'} {r['title']}: 与上年重复 "
+                   f"{'-' if share is None else f'{share * 100:.1f}%'}; "
+                   f"相似年报 {len(r['duplicates'])}; {timely}; {complete}; "
+                   f"核验 {r['checks_status']}")
 
 
 @main.command("info")

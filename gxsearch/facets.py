@@ -16,9 +16,11 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from urllib.parse import quote, urlencode
 
-FACET_FIELDS = ("province", "prefecture", "county", "district", "year", "topic", "check")
+from gxsearch.schema import FACET_FIELDS
+
 LABELS = {"district": "发布机关", "year": "年份", "topic": "主题", "province": "省份",
-          "prefecture": "地市", "county": "区县", "check": "核验"}
+          "prefecture": "地市", "county": "区县", "check": "核验", "reuse": "与上年重复",
+          "timeliness": "及时性", "completeness": "完整性"}
 #: The place hierarchy: a level is listed once its parent has a chosen value or only one.
 PARENT = {"prefecture": "province", "county": "prefecture"}
 SORTS = {"relevance": "相关度", "year": "年份"}

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 
+from gxsearch import audit
 from gxsearch.facets import csv_cell
 from gxsearch.index import Index
 from gxsearch.query import check_year
@@ -63,6 +64,19 @@ def _record(fields: dict) -> dict:
     }
 
 
+def _audit_summary(a: dict) -> dict:
+    """What /stats and ``gxsearch stats`` show of a report's audit (``audit.py``)."""
+    return {
+        "reuse": a["reuse"]["previous_year"], "previous_report_id": a["reuse"][
+            "previous_report_id"], "duplicates": len(a["duplicates"]),
+        "nearest": a["duplicates"][0] if a["duplicates"] else None,
+        "timeliness": a["timeliness"]["status"], "deadline": a["timeliness"]["deadline"],
+        "days_late": a["timeliness"]["days_late"],
+        "completeness": a["completeness"]["status"], "missing": a["completeness"]["missing"],
+        "facets": a["facets"],
+    }
+
+
 def all_reports(index: Index) -> list[dict]:
     """Every report's statistics record, by year then title, the checks across years made
     (computed once per generation; callers copy before changing a record)."""
@@ -75,6 +89,9 @@ def all_reports(index: Index) -> list[dict]:
                     for n in searcher.document_numbers(kind="report")]
             held.sort(key=lambda r: (r["year"] or 0, r["title"], r["report_id"]))
             across_years(held)
+            audited = audit.all_records(gen)
+            for r in held:
+                r["audit"] = _audit_summary(audited[r["report_id"]])
             gen.memo["figures"] = held
     return held
 
@@ -91,8 +108,8 @@ def of_report(index: Index, report_id: str) -> dict | None:
     return by_id.get(report_id)
 
 
-def select(index: Index, *, districts=(), provinces=(), years=(), checks=(), query: str = ""
-           ) -> list[dict]:
+def select(index: Index, *, districts=(), provinces=(), years=(), checks=(), reuse=(),
+           timeliness=(), completeness=(), query: str = "") -> list[dict]:
     """The records of the reports the filters choose, and with ``query`` only those with a
     hit for it (``search.search``: BadQuery for a query it cannot read)."""
     spans = []
@@ -110,6 +127,9 @@ def select(index: Index, *, districts=(), provinces=(), years=(), checks=(), que
         if ((districts and r["district"] not in districts)
                 or (provinces and r["province"] not in provinces)
                 or (checks and r["status"] not in checks)
+                or (reuse and r["audit"]["facets"]["reuse"] not in reuse)
+                or (timeliness and r["audit"]["facets"]["timeliness"] not in timeliness)
+                or (completeness and r["audit"]["facets"]["completeness"] not in completeness)
                 or (spans and not (year and any(lo <= year <= hi for lo, hi in spans)))
                 or (wanted is not None and r["report_id"] not in wanted)):
             continue
@@ -120,11 +140,16 @@ def select(index: Index, *, districts=(), provinces=(), years=(), checks=(), que
 def table(reports: list[dict], sort: str = "", descending: bool = False) -> dict:
     """``{"columns": [{"key", "label"}], "rows": [{report…, "values": [...]}], "totals":
     [{"value", "reports"}]}``: the main figures of each report and, per column, their sum
-    over the reports that have the figure (and how many do). ``sort``: a main key, "year"
-    or "" (year, then title); reports without the figure go last either way."""
+    over the reports that have the figure (and how many do). ``sort``: a main key,
+    "reuse" (the share repeated from the previous year), "year" or "" (year, then title);
+    reports without the figure go last either way."""
     rows = [{**r, "values": [value(r["figures"], k) for k, _ in MAIN]} for r in reports]
     keys = [k for k, _ in MAIN]
-    if sort in keys:
+    if sort == "reuse":
+        known = sorted((r for r in rows if r["audit"]["reuse"] is not None),
+                       key=lambda r: r["audit"]["reuse"], reverse=descending)
+        rows = known + [r for r in rows if r["audit"]["reuse"] is None]
+    elif sort in keys:
         i = keys.index(sort)
         known = sorted((r for r in rows if r["values"][i] is not None),
                        key=lambda r: r["values"][i], reverse=descending)
@@ -144,6 +169,18 @@ def status_counts(reports: list[dict]) -> list[dict]:
     return [{"value": s, "count": sum(r["status"] == s for r in reports)} for s in STATUSES]
 
 
+AUDIT_HEADERS = ["与上年重复比例", "上年报告", "相似年报数", "及时性", "截止日期", "逾期天数",
+                 "完整性", "缺项"]
+
+
+def audit_cells(a: dict) -> list:
+    """The audit's cells of a CSV row (``AUDIT_HEADERS``)."""
+    return ["" if a["reuse"] is None else a["reuse"], a["previous_report_id"] or "",
+            a["duplicates"], a["facets"]["timeliness"], a["deadline"] or "",
+            "" if a["days_late"] is None else a["days_late"], a["facets"]["completeness"],
+            csv_cell("; ".join(a["missing"]))]
+
+
 def csv_bytes(reports: list[dict]) -> bytes:
     """One row per report with the Chinese labels as headers, every figure key a column
     (blank where the cell is blank or the table absent), UTF-8 with a BOM so that
@@ -152,7 +189,7 @@ def csv_bytes(reports: list[dict]) -> bytes:
     buf = io.StringIO()
     out = csv.writer(buf)
     out.writerow(["报告编号", "标题", "发布机关", "省份", "年度", "发布日期", "模板", "核验",
-                  "跨年核对", "未通过的核验"] + [labels()[k] for k in keys])
+                  "跨年核对", "未通过的核验"] + AUDIT_HEADERS + [labels()[k] for k in keys])
     for r in reports:
         figures = r["figures"]
         failed = "; ".join(f"{c['rule']}: {c['detail']}" for c in r["checks"] if not c["ok"])
@@ -160,16 +197,20 @@ def csv_bytes(reports: list[dict]) -> bytes:
         out.writerow([csv_cell(v) for v in (
             r["report_id"], r["title"], r["issuer"], r["province"], r["year"] or "",
             r["published"], r["template"] or "", r["status"], r["across"] or "", failed)]
+            + audit_cells(r["audit"])
             + ["" if figures.get(k) is None else figures[k] for k in keys])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
 #: The filters of ``select`` by facet field, in the order /stats lists them.
-FILTERS = {"check": "checks", "year": "years", "district": "districts",
+FILTERS = {"check": "checks", "reuse": "reuse", "timeliness": "timeliness",
+           "completeness": "completeness", "year": "years", "district": "districts",
            "province": "provinces"}
 
 
 def _of(record: dict, field: str) -> str:
+    if field in audit.FIELDS:
+        return record["audit"]["facets"][field]
     value = record["status"] if field == "check" else record.get(field)
     return str(value) if value else ""
 
@@ -190,6 +231,8 @@ def facets(index: Index, filters: dict, query: str = "") -> dict[str, list[dict]
                 counts[v] = counts.get(v, 0) + 1
         if field == "check":
             order = [s for s in STATUSES if s in counts or s in chosen]
+        elif field in audit.FIELDS:
+            order = [s for s in audit.FIELDS[field] if s in counts or s in chosen]
         elif field == "year":
             order = sorted(counts)
         else:

@@ -22,7 +22,7 @@ from whoosh import index as whoosh_index
 from gxsearch import columns
 from gxsearch.errors import GxError, IndexDamaged, IndexMissing
 from gxsearch.postings import Postings, bm25_norms, to_mask
-from gxsearch.schema import SCHEMA_VERSION
+from gxsearch.schema import DERIVED_FACETS, SCHEMA_VERSION
 from gxsearch.store import INFO, current_generation, read_info
 
 log = logging.getLogger("gxsearch")
@@ -258,6 +258,8 @@ class Generation:
 
     def facet(self, field: str) -> Facet:
         """The values of a facet field and the live sections holding each."""
+        if field not in self._facets and field in DERIVED_FACETS:
+            self._facets[field] = self._derived_facet(field)
         if field not in self._facets:
             values = [v.decode("utf-8") if isinstance(v, bytes) else v
                       for v in self.searcher.reader().field_terms(field)]
@@ -265,6 +267,23 @@ class Generation:
             ids = [_whoosh_ids(self.searcher, field, v) for v in values]
             self._facets[field] = Facet(values, [a[live[a]] for a in ids], self.size)
         return self._facets[field]
+
+    def _derived_facet(self, field: str) -> Facet:
+        """An audit facet: each report's value (``audit.facet_values``) given to its live
+        sections, values in the audit's order."""
+        from gxsearch import audit  # the audit reads the stored reports of this generation
+
+        by_report = audit.facet_values(self, field)
+        owner = self.facet("report_id")
+        codes = np.full(len(owner.values) + 1, -1, np.int32)  # index -1: no report
+        order = [v for v in audit.FIELDS[field] if v in set(by_report.values())]
+        position = {v: i for i, v in enumerate(order)}
+        for i, rid in enumerate(owner.values):
+            if rid in by_report:
+                codes[i] = position[by_report[rid]]
+        per_section = codes[owner.codes]
+        return Facet(order, [np.flatnonzero(per_section == i).astype(np.int32)
+                             for i in range(len(order))], self.size)
 
     def cached(self, key: tuple, compute=None) -> np.ndarray | None:
         """``compute()`` (a mask), remembered under ``key`` until the index changes (LRU,

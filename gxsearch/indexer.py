@@ -33,6 +33,8 @@ from pathlib import Path, PurePosixPath
 from whoosh import index as whoosh_index
 
 from gxsearch import columns, read
+from gxsearch.audit import fingerprint
+from gxsearch.audit.completeness import present_parts, present_tables
 from gxsearch.clean import clean_both, match_form, row_key
 from gxsearch.errors import IndexMissing, IndexWriteError, ReadError
 from gxsearch.meta import extract_meta
@@ -84,13 +86,19 @@ def analyse(source: read.Source, key: str, rid: str) -> dict:
     figures = report_stats(source.tables, cleaned,
                            [(s.id, s.start, s.end) for s in sections])
     facets["check"] = figures["status"]
+    # What the audit compares across the collection (audit/): the sentences as hashes, the
+    # template's parts by their headings.
+    audit = {"fingerprint": fingerprint(sections, rows),
+             "parts": present_parts(s.heading for s in sections if s.level == 1),
+             "tables": present_tables(figures.get("rows") or {}, cleaned)}
     docs = [{
         "kind": "report", "key": rid, "report_id": rid, "source": key,
         "title": meta.get("title") or "", "sha1": source.sha1, "original": source.raw,
         "meta": {**meta, "source": key, "sections": len(sections), "format": source.format,
                  "pages": source.pages, "encoding": source.encoding,
                  "header": dict(source.header),
-                 "tables": [t.as_dict() for t in source.tables], "stats": figures},
+                 "tables": [t.as_dict() for t in source.tables], "stats": figures,
+                 "audit": audit},
     }]
     leads: list[str] = []  # headings of hollow parts waiting for their first subsection
     for order, sec in enumerate(sections):

@@ -35,7 +35,8 @@ from gxsearch.clean import fold, fold_width, spellings
 from gxsearch.errors import BadQuery
 
 MAX_QUERY_CHARS = 1000
-FILTER_FIELDS = ("district", "province", "prefecture", "county", "topic", "year", "check")
+FILTER_FIELDS = ("district", "province", "prefecture", "county", "topic", "year", "check",
+                 "reuse", "timeliness", "completeness")
 MAX_GROUPS = 64  # clauses after OR is distributed over AND: (A B C) OR (D E F) makes 9
 _YEAR_RE = re.compile(r"^([0-9]{4})(?:-([0-9]{4}))?$")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

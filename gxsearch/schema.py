@@ -17,14 +17,21 @@ from gxsearch.analysis import gram_analyzer, word_analyzer
 #: each segment, ``columns.py``; 6: ``source`` is the file's resolved path and report ids come
 #: from the file's content, ``plan.py``; 7: text as published, tables and places in the
 #: report's metadata, sections with no text of their own not indexed; 8: the statistics'
-#: provenance, the ``check`` facet, each section's ``published``); an index of another
+#: provenance, the ``check`` facet, each section's ``published``; 9: the audit's sentence
+#: fingerprints and template parts in the report's metadata); an index of another
 #: version is rebuilt.
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
-FACET_FIELDS = ("province", "prefecture", "county", "district", "year", "topic", "check")
+#: The audit's facets (``gxsearch/audit``): not stored in the sections, derived per
+#: generation from the collection (a report's share repeated from its previous year needs
+#: that year's report) and given to each section of the report.
+DERIVED_FACETS = ("reuse", "timeliness", "completeness")
+FACET_FIELDS = ("province", "prefecture", "county", "district", "year", "topic",
+                "check") + DERIVED_FACETS
 #: The keyword argument of ``search.search`` (and the CLI option) for each facet field.
 FILTER_ARGS = {"province": "provinces", "prefecture": "prefectures", "county": "counties",
-               "district": "districts", "year": "years", "topic": "topics", "check": "checks"}
+               "district": "districts", "year": "years", "topic": "topics", "check": "checks",
+               "reuse": "reuse", "timeliness": "timeliness", "completeness": "completeness"}
 
 
 def make_schema() -> Schema:

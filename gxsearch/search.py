@@ -11,6 +11,7 @@ costs little.
 
 from __future__ import annotations
 
+import html
 import os
 import time
 from dataclasses import dataclass
@@ -27,7 +28,7 @@ from gxsearch.match import match
 from gxsearch.postings import bm25, top
 from gxsearch.query import ParsedQuery, check_year, parse
 from gxsearch.read.common import Table
-from gxsearch.schema import FACET_FIELDS
+from gxsearch.schema import DERIVED_FACETS, FACET_FIELDS
 
 __all__ = ["Index", "export", "get_report", "highlight_html", "index_info", "open_index", "search"]
 
@@ -227,8 +228,10 @@ def _facet_rows(index: Generation, result: _Result, filters: dict) -> dict[str, 
         shown = (counts > 0)
         shown[[facet.position[v] for v in chosen if v in facet.position]] = True
         order = np.flatnonzero(shown)
-        # Values are in sorted order: years oldest first, others by count, then by value.
-        order = order if field == "year" else order[np.argsort(-counts[order], kind="stable")]
+        # Values are in sorted order: years oldest first and the audit's in their own
+        # order (facet values' order), others by count, then by value.
+        if field not in ("year", *DERIVED_FACETS):
+            order = order[np.argsort(-counts[order], kind="stable")]
         values = facet.values
         rows = [{"value": values[i], "count": n, "selected": values[i] in chosen}
                 for i, n in zip(order.tolist(), counts[order].tolist(), strict=True)]
@@ -239,7 +242,8 @@ def _facet_rows(index: Generation, result: _Result, filters: dict) -> dict[str, 
 
 
 def search(index: Index, query: str, *, districts=(), years=(), topics=(), provinces=(),
-           checks=(), prefectures=(), counties=(), sort: str = "relevance", page: int = 1,
+           checks=(), prefectures=(), counties=(), reuse=(), timeliness=(), completeness=(),
+           sort: str = "relevance", page: int = 1,
            per_page: int = 10) -> dict:
     """Search ``index``; return the plain result record (see ARCHITECTURE.md).
 
@@ -255,7 +259,8 @@ def search(index: Index, query: str, *, districts=(), years=(), topics=(), provi
     parsed = parse(query or "")
     filters = _merge_filters(parsed, district=districts, year=years, topic=topics,
                              province=provinces, check=checks,
-                             prefecture=prefectures, county=counties)
+                             prefecture=prefectures, county=counties, reuse=reuse,
+                             timeliness=timeliness, completeness=completeness)
     if not parsed.groups and not parsed.negs and not any(filters.values()):
         raise BadQuery("请输入检索词，例如：依申请公开")
     need = None if per_page == 0 else page * per_page
@@ -289,13 +294,15 @@ def search(index: Index, query: str, *, districts=(), years=(), topics=(), provi
 
 
 def report_ids(index: Index, query: str, *, districts=(), years=(), topics=(), provinces=(),
-               checks=(), prefectures=(), counties=()) -> set[str]:
+               checks=(), prefectures=(), counties=(), reuse=(), timeliness=(),
+               completeness=()) -> set[str]:
     """The ids of the reports with a section matching ``query`` and the filters, from the
     match set alone: no hit is ranked or read (what ``/stats?q=`` selects by)."""
     parsed = parse(query or "")
     filters = _merge_filters(parsed, district=districts, year=years, topic=topics,
                              province=provinces, check=checks,
-                             prefecture=prefectures, county=counties)
+                             prefecture=prefectures, county=counties, reuse=reuse,
+                             timeliness=timeliness, completeness=completeness)
     if not parsed.groups and not parsed.negs and not any(filters.values()):
         raise BadQuery("请输入检索词，例如：依申请公开")
     gen = index.current()
@@ -315,7 +322,8 @@ _EXPORT_CHUNK = 200
 
 
 def export(index: Index, query: str, *, districts=(), years=(), topics=(), provinces=(),
-           checks=(), prefectures=(), counties=(), sort: str = "relevance",
+           checks=(), prefectures=(), counties=(), reuse=(), timeliness=(), completeness=(),
+           sort: str = "relevance",
            limit: int = MAX_PER_PAGE):
     """The first ``limit`` hits of a search, as ``search()`` makes them, one at a time.
 
@@ -329,7 +337,8 @@ def export(index: Index, query: str, *, districts=(), years=(), topics=(), provi
     parsed = parse(query or "")
     filters = _merge_filters(parsed, district=districts, year=years, topic=topics,
                              province=provinces, check=checks,
-                             prefecture=prefectures, county=counties)
+                             prefecture=prefectures, county=counties, reuse=reuse,
+                             timeliness=timeliness, completeness=completeness)
     if not parsed.groups and not parsed.negs and not any(filters.values()):
         raise BadQuery("请输入检索词，例如：依申请公开")
     gen = index.current()
@@ -397,8 +406,10 @@ def highlight_html(text: str, query: str) -> str:
     return mark(text, pattern)
 
 
-def get_report(index: Index, report_id: str, query: str = "") -> dict:
-    """The whole report ``report_id`` section by section; raise NotFound if unknown."""
+def get_report(index: Index, report_id: str, query: str = "", marked=None) -> dict:
+    """The whole report ``report_id`` section by section; raise NotFound if unknown.
+    ``marked``: section id → ``[(start, end, href)]`` of sentences to mark as repeated
+    (offsets into the section's text), each followed by a link to ``href``."""
     try:
         pattern = pattern_for(terms_for(parse(query))) if query else None
     except BadQuery:
@@ -418,11 +429,20 @@ def get_report(index: Index, report_id: str, query: str = "") -> dict:
     sections = []
     for d in docs:
         parts = layout.blocks(d.get("text") or "", tables, rows)
+        spans = (marked or {}).get(d["section_id"])
+        html_parts, pos = [], 0
+        for b in parts:
+            if spans and b["kind"] == "p":
+                at = (d.get("text") or "").find(b["text"], pos)
+                pos = max(at, pos) + len(b["text"])
+                html_parts.append(f"<p>{_spans_html(b['text'], at, spans, pattern)}</p>")
+            else:
+                html_parts.append(_block_html(b, pattern))
         sections.append({
             "id": d["section_id"], "level": d.get("level", 0), "heading": d.get("heading", ""),
             "heading_html": mark(d.get("heading", ""), pattern), "path": d.get("heading_path", []),
             "text": d.get("text", ""), "topics": [t for t in d.get("topic", "").split(",") if t],
-            "blocks": parts, "html": "".join(_block_html(b, pattern) for b in parts),
+            "blocks": parts, "html": "".join(html_parts),
         })
     return {
         "report_id": report_id, "title": report.get("title") or meta.get("title", ""),
@@ -436,6 +456,23 @@ def get_report(index: Index, report_id: str, query: str = "") -> dict:
         "tables": [t.as_dict() for t in tables], "stats": meta.get("stats") or {},
         "sections": sections, "original": report.get("original", ""),
     }
+
+
+def _spans_html(text: str, start: int, spans, pattern) -> str:
+    """A paragraph (at ``start`` in its section's text) with the ``spans`` that fall in it
+    wrapped as repeated text, the query marked."""
+    out, last = [], 0
+    for a, b, href in sorted(spans):
+        a0, b0 = max(a - start, 0), min(b - start, len(text))
+        if start < 0 or b0 <= a0 or a0 < last:
+            continue
+        link = (f'<a class="copied-from" href="{html.escape(href)}" '
+                f'title="上年报告中的同一句">上年</a>' if href else "")
+        out += [mark(text[last:a0], pattern),
+                f'<span class="copied">{mark(text[a0:b0], pattern)}</span>{link}']
+        last = b0
+    out.append(mark(text[last:], pattern))
+    return "".join(out)
 
 
 def _block_html(block: dict, pattern) -> str:

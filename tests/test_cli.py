@@ -36,7 +36,7 @@ def test_search_json_is_the_stable_contract(seed_index_dir):
     record = json.loads(out.output)
     assert set(record) == {"query", "total", "total_reports", "hits", "reports", "facets"}
     assert set(record["facets"]) == {"district", "year", "topic", "province", "prefecture", "county",
-                                       "check"}
+                                       "check", "reuse", "timeliness", "completeness"}
     assert record["total"] == len(record["hits"]) >= 1
     # Every hit is in one of the reports, each report once.
     assert record["total_reports"] == len(record["reports"]) == len(
@@ -227,8 +227,10 @@ def test_stats_json_and_csv(tmp_path):
     out = CliRunner().invoke(main, ["stats", "--index-dir", ix, "--csv"])
     assert out.stdout_bytes.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(out.stdout_bytes.decode("utf-8-sig"))))
-    assert rows[0][:11] == ["报告编号", "标题", "发布机关", "省份", "年度", "发布日期", "模板", "核验",
-                            "跨年核对", "未通过的核验", "规章（本年制发件数）"]
+    assert rows[0][:19] == ["报告编号", "标题", "发布机关", "省份", "年度", "发布日期", "模板", "核验",
+                            "跨年核对", "未通过的核验", "与上年重复比例", "上年报告", "相似年报数",
+                            "及时性", "截止日期", "逾期天数", "完整性", "缺项",
+                            "规章（本年制发件数）"]
     col = rows[0].index("一、本年新收政府信息公开申请数量")
     assert [(r[4], r[7], r[col]) for r in rows[1:]] == [("2022", "不一致", "74"),
                                                        ("2024", "一致", "218")]

@@ -154,7 +154,7 @@ def test_api_search_json_shape(client):
     assert set(data["hits"][0]) == {"report_id", "section_id", "title", "heading", "district",
                                     "province", "year", "topics", "snippet", "url"}
     assert set(data["facets"]) == {"district", "year", "topic", "province", "prefecture",
-                                     "county", "check"}
+                                     "county", "check", "reuse", "timeliness", "completeness"}
     assert all(isinstance(c, int) for c in data["facets"]["year"].values())
     assert client.get("/api/search").status_code == 400
 

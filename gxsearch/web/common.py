@@ -98,11 +98,11 @@ def valid_report_id(report_id: str) -> str:
     return report_id
 
 
-def load_report(report_id: str, query: str = ""):
+def load_report(report_id: str, query: str = "", marked=None):
     try:
-        return api.get_report(index(), valid_report_id(report_id), query=query)
+        return api.get_report(index(), valid_report_id(report_id), query=query, marked=marked)
     except NotFound:
         abort(404)
     except BadQuery:
         # A query that cannot be parsed only loses its highlighting here.
-        return load_report(report_id)
+        return load_report(report_id, marked=marked)

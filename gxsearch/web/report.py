@@ -6,11 +6,12 @@ from __future__ import annotations
 import itertools
 import re
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, abort, render_template, request
 from markupsafe import Markup
 
-from gxsearch import facets, figures
+from gxsearch import audit, facets, figures
 from gxsearch import search as api
+from gxsearch.audit.compare import compare
 from gxsearch.stats.checks import describe
 from gxsearch.stats.tables import tables
 from gxsearch.web import common
@@ -26,7 +27,15 @@ def report_page(report_id: str):
     # marked, and every link back or to the original carries it.
     params = facets.parse_params(request.args)
     q = params.q[:common.MAX_QUERY_CHARS]
-    report = common.load_report(report_id, q)
+    rid = common.valid_report_id(report_id)
+    # The audit (what evaluators score): sentences repeated from the issuer's previous
+    # report are marked, each linking to where it stands there.
+    audited = audit.of_report(common.index(), rid)
+    prev = audited["reuse"]["previous_report_id"] if audited else None
+    spans = audit.copied_spans(common.index(), rid) if prev else {}
+    marked = {sid: [(a, b, f"/report/{prev}#{ps}" if ps else "") for a, b, ps in found]
+              for sid, found in spans.items()}
+    report = common.load_report(report_id, q, marked)
     # Search within the report: every mark numbered (m1, m2, … in reading order, for the
     # next/previous links and the n/p keys of app.js), and counted per section.
     marks = itertools.count(1)
@@ -68,7 +77,37 @@ def report_page(report_id: str):
              "notes": report["stats"].get("notes", []),
              "tables": tables(report["stats"], checks)}
     return render_template("report.html", report=report, back_url=back, stats=stats,
-                           params=params)
+                           params=params, audit=_audit_view(audited, report))
+
+
+def _audit_view(record: dict | None, report: dict) -> dict | None:
+    """The report page's 评估 section, as records: the share repeated from the previous
+    year with its passages, the nearest other reports, timeliness, completeness."""
+    if record is None:
+        return None
+    index = common.index()
+    headings = {s["id"]: s["heading"] or "正文开头" for s in report["sections"]}
+    used = record["reuse"]
+    prev = used["previous_report_id"]
+    texts = {s["id"]: s["text"] for s in report["sections"]}
+    passages = [{**p, "text": texts.get(p["section_id"], "")[p["start"]:p["end"]],
+                 "heading": headings.get(p["section_id"], ""),
+                 "previous_url": f"/report/{prev}#{p['previous_section_id']}"}
+                for p in used["passages"]]
+    titles = {r["report_id"]: r for r in figures.all_reports(index)}
+    near = [{**d, "title": titles.get(d["report_id"], {}).get("title", d["report_id"]),
+             "percent": f"{d['overlap'] * 100:.0f}%",
+             "compare_url": f"/compare?a={d['report_id']}&b={record['report_id']}"}
+            for d in record["duplicates"]]
+    share = used["previous_year"]
+    return {
+        "share": None if share is None else f"{share * 100:.1f}%",
+        "band": record["facets"]["reuse"], "previous": titles.get(prev) if prev else None,
+        "compare_url": f"/compare?a={prev}&b={record['report_id']}" if prev else "",
+        "passages": passages, "nearest": near, "timeliness": record["timeliness"],
+        "timely": record["facets"]["timeliness"], "completeness": record["completeness"],
+        "complete": record["facets"]["completeness"],
+    }
 
 
 @bp.get("/report/<report_id>/original")
@@ -84,3 +123,21 @@ def original_page(report_id: str):
         original_html=Markup(api.highlight_html(report["original"], params.q)),
         back_url=facets.context_link(f"/report/{report_id}{anchor}", params),
         results_url=params.url() if not params.is_empty() else "")
+
+
+@bp.get("/compare")
+def compare_page():
+    """Two reports side by side (``audit.compare``): ``a`` the earlier, ``b`` the later."""
+    ids = [request.args.get(k, "").strip() for k in ("a", "b")]
+    if not all(ids):
+        abort(400, description="对比需要两份年报：/compare?a=<年报编号>&b=<年报编号>")
+    a, b = (common.load_report(i) for i in ids)
+    result = compare(a, b)
+    for row in result["sections"]:
+        row["heading"] = row["heading_b"] or row["heading_a"] or "正文开头"
+    shares = {}
+    record = audit.of_report(common.index(), b["report_id"])
+    if record and record["reuse"]["previous_report_id"] == a["report_id"]:
+        shares["reuse"] = f"{record['reuse']['previous_year'] * 100:.1f}%"
+    return render_template("compare.html", a=a, b=b, result=result, **shares,
+                           swap_url=f"/compare?a={b['report_id']}&b={a['report_id']}")

@@ -17,7 +17,7 @@ from flask import (
 )
 from markupsafe import Markup
 
-from gxsearch import facets, suggest
+from gxsearch import audit, facets, suggest
 from gxsearch import search as api
 from gxsearch.errors import BadQuery
 from gxsearch.schema import FILTER_ARGS
@@ -41,6 +41,19 @@ def home():
         examples=[(ex, facets.SearchParams(q=ex).url()) for ex in examples])
 
 
+def _with_audit(groups: list[dict]) -> list[dict]:
+    """Each report card with its share repeated from the previous year and its "more like
+    this" link (the report page's 相似的年报)."""
+    gen = common.index().current()
+    with gen.lock:
+        held = audit.all_records(gen)
+    for g in groups:
+        share = (held.get(g["report_id"]) or {}).get("reuse", {}).get("previous_year")
+        g["reuse"] = None if share is None else f"{share * 100:.0f}%"
+        g["similar_url"] = g["url"] + "#similar"
+    return groups
+
+
 @bp.get("/search")
 def search_page():
     params = common.search_params()
@@ -61,7 +74,7 @@ def search_page():
         "search.html", params=params, result=result, year_from=year_from, year_to=year_to,
         better=better, better_url=replace(params, q=better, page=1).url() if better else "",
         year_hidden=[(k, v) for k, v in params.items() if k not in ("year", "page")],
-        groups=facets.report_groups(result, params),
+        groups=_with_audit(facets.report_groups(result, params)),
         facet_groups=facets.facet_groups(result, params),
         chosen=facets.chosen_filters(result, params),
         sorts=facets.sort_links(params),
