@@ -229,3 +229,27 @@ def test_typing_a_prefix_and_picking_a_suggestion(browser, corpus_url):
     box.press("Enter")
     page.wait_for_url("**/search?q=%E5%B9%B3%E6%BD%AD%E7%BB%BC%E5%90%88%E5%AE%9E%E9%AA%8C%E5%8C%BA")
     assert errors == []
+
+
+def test_comparing_a_report_with_last_year(browser, corpus_url, tmp_path: Path):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(corpus_url + "/search?q=平潭县人民政府2013年")
+    page.get_by_role("link", name="平潭县人民政府2013年政府信息公开工作年度报告").first.click()
+    page.wait_for_load_state()
+    share = page.locator("#audit .reuse-share").inner_text()
+    assert share.endswith("%") and float(share[:-1]) > 75
+    # The repeated sentences are marked with a background a person can see.
+    copied = page.locator(".copied").first
+    assert copied.evaluate("el => getComputedStyle(el).backgroundColor") != "rgba(0, 0, 0, 0)"
+    page.get_by_role("link", name="与上年对比").click()
+    page.wait_for_url("**/compare?**")
+    assert page.locator(".compare-summary .reuse-share").inner_text() == share
+    removed = page.locator(".diff-removed", has_text="本报告所列数据的统计期限自2012年1月1日起至2012年12月31日")
+    assert removed.count() == 1
+    assert removed.evaluate("el => getComputedStyle(el).textDecorationLine") == "line-through"
+    assert page.locator(".diff-added").count() >= 1
+    page.screenshot(path=str(tmp_path / "compare.png"), full_page=True)
+    assert errors == []

@@ -239,3 +239,55 @@ def test_stats_json_and_csv(tmp_path):
     out = _run("stats", "--index-dir", ix, "--json", "--check", "不一致")
     assert [r["year"] for r in json.loads(out.output)["reports"]] == [2022]
     assert _run("stats", "--index-dir", ix, "--year", "20x").exit_code == 2
+
+
+def test_audit_json_csv_and_lines(tmp_path):
+    import csv
+    import io
+    import shutil
+
+    from conftest import corpus_files
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for f in corpus_files():
+        if f.name.startswith(("80716_", "80725_", "80754_")):  # 平潭县人民政府 2011–2013
+            shutil.copy(f, docs / f.name)
+    ix = str(tmp_path / "index")
+    assert _run("index", str(docs), "--index-dir", ix).exit_code == 0
+    out = _run("audit", "--index-dir", ix, "--json")
+    assert out.exit_code == 0, out.output
+    reports = json.loads(out.output)["reports"]
+    assert [r["year"] for r in reports] == [2011, 2012, 2013]
+    assert set(reports[2]) == {"report_id", "title", "district", "year", "reuse", "duplicates",
+                               "timeliness", "completeness", "checks_status"}
+    assert set(reports[2]["reuse"]) == {"previous_year", "previous_report_id", "passages"}
+    assert reports[2]["reuse"]["previous_report_id"] == reports[1]["report_id"]
+    assert reports[2]["reuse"]["passages"][0]["text"].startswith("推进政府信息公开工作是平潭县")
+    assert reports[0]["reuse"]["previous_year"] is None
+    # One issuer only: no near-duplicates of other bodies.
+    assert all(r["duplicates"] == [] for r in reports)
+    # Published 2012-04-18, 2013-01-17, 2014-01-22 (crawler headers); due by 3月31日.
+    assert [(r["timeliness"]["status"], r["timeliness"]["days_late"]) for r in reports] == [
+        ("late", 18), ("on_time", 0), ("on_time", 0)]
+    assert reports[0]["completeness"]["status"] == "not_applicable"
+    assert reports[0]["checks_status"] == "无表格"
+
+    out = _run("audit", "--index-dir", ix, "--csv", "--timeliness", "逾期")
+    assert out.exit_code == 0
+    rows = list(csv.reader(io.StringIO(out.stdout_bytes.decode("utf-8-sig"))))
+    assert rows[0] == ["报告编号", "标题", "发布机关", "年度", "与上年重复比例", "上年报告", "最长重复段落",
+                       "相似年报", "及时性", "发布日期", "截止日期", "逾期天数", "依据", "完整性",
+                       "已有部分", "已有表格", "缺项", "核验"]
+    assert [r[1] for r in rows[1:]] == ["平潭县人民政府2011年政府信息公开工作年度报告"]
+    assert rows[1][8:13] == ["逾期", "2012-04-18", "2012-03-31", "18", "国务院令第492号第三十一条"]
+
+    out = _run("audit", "--index-dir", ix, "--year", "2013")
+    assert out.exit_code == 0
+    assert out.output.startswith("2013 平潭县人民政府2013年政府信息公开工作年度报告: 与上年重复 ")
+    assert out.output.rstrip().endswith("; 相似年报 0; 按时; 非模板; 核验 无表格")
+
+    out = _run("audit", "--index-dir", ix, "--reuse", "一半")
+    assert out.exit_code == 2 and "Invalid value for '--reuse'" in out.output
+    out = _run("audit", "--index-dir", ix, "--q", "(依申请公开")
+    assert out.exit_code == 2 and "Traceback" not in out.output

@@ -29,11 +29,14 @@ def test_stats_page_lists_reports_with_their_main_figures_and_totals(client):
     html = resp.get_data(as_text=True)
     assert resp.status_code == 200
     rows = cells(html)
-    assert rows[0][:6] == ["年报", "年度 ↑", "核验", "本年新收", "上年结转", "予以公开"]
-    assert [r[:4] for r in rows[1:]] == [
-        ["平潭综合实验区2024年度政府信息公开工作年度报告", "2024", "一致", "218"],
-        ["平潭综合实验区2025年度政府信息公开工作年度报告", "2025", "一致", "154"],
-        ["合计", "", "", "372"]]
+    assert rows[0][:9] == ["年报", "年度 ↑", "核验", "与上年重复", "及时性", "完整性", "本年新收",
+                           "上年结转", "予以公开"]
+    # Published 2025-03-10 and 2026-03-10, a government's report: due by 3月31日.
+    assert [r[:3] + r[4:7] for r in rows[1:]] == [
+        ["平潭综合实验区2024年度政府信息公开工作年度报告", "2024", "一致", "按时", "齐全", "218"],
+        ["平潭综合实验区2025年度政府信息公开工作年度报告", "2025", "一致", "按时", "齐全", "154"],
+        ["合计", "", "", "", "", "372"]]
+    assert all(re.fullmatch(r"\d+\.\d%", r[3]) for r in rows[1:-1])
     assert '<strong class="total-reports">2</strong> 份年报' in html
     assert 'href="/stats.csv?district=%E5%B9%B3%E6%BD%AD%E7%BB%BC%E5%90%88%E5%AE%9E%E9%AA%8C%E5%8C%BA' in html
 
@@ -165,7 +168,8 @@ def test_the_table_is_paged_and_the_totals_are_over_every_row(client, monkeypatc
     rows = cells(html)
     # 10 template reports, oldest first: page 3 holds the 9th and 10th (2024, 2025).
     assert [r[1] for r in rows[1:-1]] == ["2024", "2025"]
-    assert rows[-1][:4] == ["合计", "", "", str(23 + 1 + 0 + 0 + 21 + 70 + 74 + 81 + 218 + 154)]
+    assert rows[-1][:7] == ["合计", "", "", "", "", "",
+                            str(23 + 1 + 0 + 0 + 21 + 70 + 74 + 81 + 218 + 154)]
     assert "第 9–10 份，共 10 份" in html
     assert '<a href="/stats?year=2019-2025&amp;page=2" rel="prev">上一页</a>' in html
 

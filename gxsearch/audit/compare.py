@@ -5,9 +5,10 @@ Alignment: each section gets a key — a level-1 heading that is one of the temp
 parts is that part (``第二部分``, whatever its wording), any other heading its words without
 numbering or punctuation, under its parent's key — and the two reports' key sequences are
 aligned by ``difflib.SequenceMatcher``; sections left over in a replaced stretch are paired
-in order. Sentences are compared by their normal form (``sentences.normal``: no
-punctuation, digits as 0, so a sentence with new figures is "changed", shown with both
-readings); runs of more than ``KEEP`` unchanged sentences are collapsed.
+in order. Sentences are compared without punctuation and widths folded, their figures
+kept (``_key``): a sentence with new figures is shown as removed and added, though the
+reuse share counts it as repeated wording (``sentences.normal`` writes digits as 0). Runs
+of unchanged sentences longer than ``2 * KEEP + 1`` are collapsed to their ends.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ import difflib
 import re
 
 from gxsearch.audit.completeness import present_parts
-from gxsearch.audit.sentences import _SENTENCE, normal
+from gxsearch.audit.sentences import _DROP, _SENTENCE, normal
+from gxsearch.clean import match_form
 from gxsearch.figures import MAIN, value
 
 KEEP = 2  # unchanged sentences shown at each end of a collapsed run
@@ -52,6 +54,10 @@ def _pairs(a: list[dict], b: list[dict]):
         yield from ((None, s) for s in right[n:])
 
 
+def _key(sentence: str) -> str:
+    return _DROP.sub("", match_form(sentence).lower())
+
+
 def _sentences(text: str) -> list[str]:
     return [m.group().strip() for m in _SENTENCE.finditer(text or "") if m.group().strip()]
 
@@ -61,7 +67,7 @@ def sentence_diff(old: str, new: str) -> list[dict]:
     sentences of ``new`` against ``old``, unchanged runs longer than ``2 * KEEP + 1``
     collapsed to their ends."""
     a, b = _sentences(old), _sentences(new)
-    matcher = difflib.SequenceMatcher(None, [normal(s) for s in a], [normal(s) for s in b],
+    matcher = difflib.SequenceMatcher(None, [_key(s) for s in a], [_key(s) for s in b],
                                       autojunk=False)
     out: list[dict] = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():

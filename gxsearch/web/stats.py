@@ -1,17 +1,19 @@
-"""The statistics pages: ``/stats`` (the reports the filters choose × their main figures,
-sortable, with totals, the 核验 facet and the trend charts), ``/stats.csv`` and
-``/api/stats`` (the record of ``gxsearch stats --json``) for the same selection."""
+"""The statistics pages: ``/stats`` (the reports the filters choose × their main figures and
+the audit's columns, sortable, with totals, the 核验 and audit facets and the trend charts),
+``/stats.csv`` and ``/api/stats`` (the record of ``gxsearch stats --json``), ``/audit.csv``
+and ``/api/audit`` (``gxsearch audit``) for the same selection."""
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, jsonify, render_template, request
 
 from gxsearch import charts, facets, figures
+from gxsearch.audit import export
 from gxsearch.errors import BadQuery
 from gxsearch.web import common
 
 bp = Blueprint("stats", __name__)
-KEYS = {k for k, _ in figures.MAIN}
+KEYS = {k for k, _ in figures.MAIN} | {"reuse"}  # the sortable columns
 PER_PAGE = 100  # rows of the table a page shows; the totals are over every row
 
 
@@ -44,10 +46,14 @@ def stats_page():
     return render_template(
         "stats.html", params=params, table=table, rows=shown, pager=pager,
         columns=facets.stats_columns(params, table["columns"], sort, descending),
+        reuse_column=facets.stats_columns(params, [{"key": "reuse", "label": "与上年重复"}],
+                                          sort, descending)[0],
         facet_groups=groups, chosen=facets.chosen_filters({}, params, path="/stats"),
         charts=trend, legend=charts.legend(), compare=charts.side_by_side(trend),
         csv_url=facets.stats_url(params, "/stats.csv", sort, descending),
         json_url=facets.stats_url(params, "/api/stats"),
+        audit_csv_url=facets.stats_url(params, "/audit.csv"),
+        audit_json_url=facets.stats_url(params, "/api/audit"),
         search_url=params.url() if not params.is_empty() else "",
         year_url=facets.stats_url(params, descending=not sort and not descending),
         year_sorted="" if sort else ("descending" if descending else "ascending"),
@@ -69,3 +75,20 @@ def stats_csv():
 def stats_json():
     _, reports = _selection()
     return jsonify({"reports": reports})
+
+
+@bp.get("/api/audit")
+def audit_json():
+    """The audit of the same selection: the record of ``gxsearch audit --json``."""
+    _, reports = _selection()
+    return jsonify({"reports": export.records(common.index(),
+                                              [r["report_id"] for r in reports])})
+
+
+@bp.get("/audit.csv")
+def audit_csv():
+    _, reports = _selection()
+    rows = export.records(common.index(), [r["report_id"] for r in reports])
+    name = f"gxsearch-audit-{facets.today()}.csv"
+    return Response(export.csv_bytes(rows), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
