@@ -32,7 +32,7 @@ from pathlib import Path, PurePosixPath
 
 from whoosh import index as whoosh_index
 
-from gxsearch import columns, read
+from gxsearch import audit, columns, read
 from gxsearch.audit import fingerprint
 from gxsearch.audit.completeness import present_parts, present_tables
 from gxsearch.clean import clean_both, match_form, row_key
@@ -199,6 +199,18 @@ def _write_columns(gen: Path, procs: int) -> None:
             _segment_columns(job)
 
 
+def _write_audit(gen: Path) -> None:
+    """The audit of the whole collection (``audit.of_searcher``: it needs every report, so
+    it is made once here rather than at each server's first use) as ``audit.FILE``; written
+    beside, then moved in, never into a file linked from the live generation."""
+    with whoosh_index.open_dir(str(gen)).searcher() as searcher:
+        records = audit.of_searcher(searcher)
+    tmp = gen / f"{audit.FILE}.tmp"
+    tmp.write_text(json.dumps(records, ensure_ascii=False, separators=(",", ":")),
+                   encoding="utf-8")
+    os.replace(tmp, gen / audit.FILE)
+
+
 # --- the run ------------------------------------------------------------------------------
 
 def index_paths(paths: Iterable[str], index_dir: str | os.PathLike, *, rebuild: bool = False,
@@ -317,6 +329,7 @@ def _run(paths, root: Path, rebuild: bool, procs: int, progress) -> dict:
             done, writer = writer, None
             done.commit()
             _write_columns(gen, procs)
+            _write_audit(gen)
             info = {"schema": SCHEMA_VERSION, "built": datetime.now(timezone.utc).isoformat(
                 timespec="seconds"), "paths": [str(Path(p).resolve()) for p in paths]}
             tmp = gen / f"{INFO}.tmp"

@@ -161,7 +161,7 @@ def test_reuse_across_the_pingtan_years(corpus_index, by_title):
     # The first report of an issuer has nothing to compare with.
     first = record(corpus_index, by_title, "平潭综合实验区地方税务局2013年信息公开年度报告")
     assert first["reuse"] == {"previous_year": None, "previous_report_id": None,
-                              "passages": [], "sentences": []}
+                              "passages": []}
 
 
 def test_near_duplicates_and_timeliness_on_the_corpus(corpus_index, by_title):

@@ -291,3 +291,30 @@ def test_audit_json_csv_and_lines(tmp_path):
     assert out.exit_code == 2 and "Invalid value for '--reuse'" in out.output
     out = _run("audit", "--index-dir", ix, "--q", "(依申请公开")
     assert out.exit_code == 2 and "Traceback" not in out.output
+
+
+def test_audit_follows_an_incremental_build(tmp_path):
+    import shutil
+
+    from conftest import corpus_files
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    files = {f.name[:6]: f for f in corpus_files()}
+    shutil.copy(files["80754_"], docs)  # 平潭县人民政府 2013 alone: no previous year
+    ix = tmp_path / "index"
+    assert _run("index", str(docs), "--index-dir", str(ix)).exit_code == 0
+    first = json.loads(_run("audit", "--index-dir", str(ix), "--json").output)["reports"]
+    assert first[0]["reuse"]["previous_year"] is None
+    old_gen = next(ix.glob("gen-*"))
+    before = (old_gen / "audit.json").read_bytes()
+    shutil.copy(files["80725_"], docs)  # its 2012 report arrives
+    out = _run("index", str(docs), "--index-dir", str(ix))
+    assert "1 indexed, 1 unchanged" in out.output
+    after = json.loads(_run("audit", "--index-dir", str(ix), "--json").output)["reports"]
+    assert [r["year"] for r in after] == [2012, 2013]
+    assert after[1]["reuse"]["previous_report_id"] == after[0]["report_id"]
+    assert after[1]["reuse"]["previous_year"] > 0.75
+    # The new generation wrote its own file: the one it was linked from is as it was.
+    if old_gen.exists():
+        assert (old_gen / "audit.json").read_bytes() == before

@@ -263,3 +263,23 @@ def test_a_port_in_use_is_a_message(index_dir):
                               env={**os.environ})
     assert done.returncode == 2 and "cannot listen on 127.0.0.1:" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a Linux socket filter")
+def test_a_stopping_worker_queues_no_new_connection_but_keeps_the_queued_ones():
+    from gxsearch.server import _refuse_new
+
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(16)
+        port = listener.getsockname()[1]
+        queued = socket.create_connection(("127.0.0.1", port), timeout=2)
+        _refuse_new(listener)
+        # A new connection's SYN goes unanswered: it times out here (refused once closed).
+        with pytest.raises(TimeoutError):
+            socket.create_connection(("127.0.0.1", port), timeout=0.5)
+        accepted, _ = listener.accept()  # the one queued before is still there
+        queued.sendall(b"x")
+        assert accepted.recv(1) == b"x"
+        accepted.close()
+        queued.close()

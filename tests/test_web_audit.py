@@ -112,3 +112,16 @@ def test_api_audit_and_audit_csv(client, ids):
     rows = list(csv.reader(io.StringIO(resp.get_data().decode("utf-8-sig"))))
     assert rows[0][:5] == ["报告编号", "标题", "发布机关", "年度", "与上年重复比例"]
     assert [r[3] for r in rows[1:]] == ["2011", "2012", "2013"]
+
+
+def test_audit_filters_in_the_query_language(client):
+    late = client.get("/api/search?q=依申请公开 timeliness:逾期").get_json()
+    assert late["total_reports"] == 3
+    # The county's reports on 2012 and 2013 repeat their year before, and the zone's on 2013
+    # repeats 2012 (一、概述, 四 and most of 二 as they were: see test_audit.py).
+    high = client.get("/api/search?q=依申请公开 reuse:75%以上").get_json()
+    assert sorted(r["title"] for r in high["reports"]) == [
+        "平潭县人民政府2012年政府信息公开工作年度报告", "平潭县人民政府2013年政府信息公开工作年度报告",
+        "平潭综合实验区2013年政府信息公开工作年度报告"]
+    bad = client.get("/api/search?q=依申请公开 copied:high")
+    assert bad.status_code == 400 and "reuse:" in bad.get_json()["error"]

@@ -5,11 +5,14 @@ template's parts and tables (``completeness.py``) and the statistics' own checks
 
 Each report's sentence fingerprint and template parts were made at index time
 (``sentences.fingerprint``, stored with the report); what needs the whole collection is
-computed here, once per generation, from the stored records. ``compare.py`` sets two
+computed here from the stored records, once per build: the indexer writes the records to
+the generation (``FILE``), which serving reads. ``compare.py`` sets two
 reports side by side.
 """
 
 from __future__ import annotations
+
+import json
 
 from gxsearch.audit import completeness as _completeness
 from gxsearch.audit import duplicates, reuse
@@ -45,19 +48,21 @@ def _base(fields: dict) -> dict:
 def build(stored: list[dict]) -> dict[str, dict]:
     """Report id → its audit record, from the stored report documents' fields."""
     reports = [_base(f) for f in stored]
+    return build_from(reports, duplicates.nearest(reports))
+
+
+def build_from(reports: list[dict], near: dict[str, list[dict]]) -> dict[str, dict]:
+    """``build`` from the reports' base records and their near-duplicates."""
     previous = reuse.previous_reports(reports)
-    near = duplicates.nearest(reports)
     out = {}
     for r in reports:
         prev = previous.get(r["report_id"])
         if prev is not None:
             found = reuse.compare(r["fp"], prev["fp"])
             used = {"previous_year": found["previous_year"],
-                    "previous_report_id": prev["report_id"], "passages": found["passages"],
-                    "sentences": found["sentences"]}
+                    "previous_report_id": prev["report_id"], "passages": found["passages"]}
         else:
-            used = {"previous_year": None, "previous_report_id": None, "passages": [],
-                    "sentences": []}
+            used = {"previous_year": None, "previous_report_id": None, "passages": []}
         on_time = _timeliness.timeliness(r["year"], r["published"], r["issuer"])
         complete = _completeness.completeness(r["year"], r["part_numbers"], r["tables"])
         out[r["report_id"]] = {
@@ -74,14 +79,31 @@ def build(stored: list[dict]) -> dict[str, dict]:
     return out
 
 
+#: The file of a generation that holds its audit records, written by the indexer.
+FILE = "audit.json"
+
+
+def of_searcher(searcher) -> dict[str, dict]:
+    """The audit records of every report a Whoosh searcher holds (what the indexer writes to
+    ``FILE``: made once per build, since it reads every report's stored record)."""
+    # One stored record at a time: only its base (the fingerprint, not the text) is kept.
+    reports = [_base(searcher.stored_fields(n))
+               for n in searcher.document_numbers(kind="report")]
+    return build_from(reports, duplicates.nearest(reports))
+
+
 def all_records(gen) -> dict[str, dict]:
-    """Every report's audit record of a generation (computed once; callers copy before
-    changing one). Call holding ``gen.lock``."""
+    """Every report's audit record of a generation: read from its ``FILE``, or computed
+    where an index has none (once; callers copy before changing one). Call holding
+    ``gen.lock``."""
     held = gen.memo.get("audit")
     if held is None:
-        searcher = gen.searcher
-        held = gen.memo["audit"] = build(
-            [searcher.stored_fields(n) for n in searcher.document_numbers(kind="report")])
+        path = gen.path / FILE
+        if path.exists():
+            held = json.loads(path.read_text(encoding="utf-8"))
+        else:
+            held = of_searcher(gen.searcher)
+        gen.memo["audit"] = held
     return held
 
 
@@ -113,7 +135,7 @@ def copied_spans(index, report_id: str) -> dict[str, list[tuple[int, int, str]]]
     for h, _n, si, _a, _b in prev["sentences"]:
         where.setdefault(h, prev["sections"][si])
     out: dict[str, list[tuple[int, int, str]]] = {}
-    for i in record["reuse"]["sentences"]:
+    for i in reuse.compare(mine, prev)["sentences"]:
         h, _n, si, a, b = mine["sentences"][i]
-        out.setdefault(mine["sections"][si], []).append((a, b, where.get(h, "")))
+        out.setdefault(mine["sections"][si], []).append((a, b, where[h]))
     return out
