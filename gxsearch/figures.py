@@ -91,7 +91,9 @@ def all_reports(index: Index) -> list[dict]:
             across_years(held)
             audited = audit.all_records(gen)
             for r in held:
-                r["audit"] = _audit_summary(audited[r["report_id"]])
+                a = audited[r["report_id"]]
+                r["reuse"] = {k: a["reuse"][k] for k in ("previous_year", "previous_report_id")}
+                r["audit"] = _audit_summary(a)
             gen.memo["figures"] = held
     return held
 

@@ -318,3 +318,23 @@ def test_audit_follows_an_incremental_build(tmp_path):
     # The new generation wrote its own file: the one it was linked from is as it was.
     if old_gen.exists():
         assert (old_gen / "audit.json").read_bytes() == before
+
+
+def test_stats_json_carries_the_reuse_share(tmp_path):
+    import shutil
+
+    from conftest import corpus_files
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for f in corpus_files():
+        if f.name.startswith(("80725_", "80754_")):  # 平潭县人民政府 2012, 2013
+            shutil.copy(f, docs / f.name)
+    ix = str(tmp_path / "index")
+    assert _run("index", str(docs), "--index-dir", ix).exit_code == 0
+    reports = json.loads(_run("stats", "--index-dir", ix, "--json").output)["reports"]
+    assert reports[0]["reuse"] == {"previous_year": None, "previous_report_id": None}
+    assert reports[1]["reuse"]["previous_report_id"] == reports[0]["report_id"]
+    assert 0.75 < reports[1]["reuse"]["previous_year"] <= 1
+    out = _run("stats", "--index-dir", ix, "--json", "--reuse", "75%以上")
+    assert [r["year"] for r in json.loads(out.output)["reports"]] == [2013]
