@@ -13,7 +13,7 @@ from gxsearch import audit, figures
 from gxsearch.audit import duplicates, reuse
 from gxsearch.audit.compare import compare, sentence_diff
 from gxsearch.audit.completeness import completeness, present_parts
-from gxsearch.audit.sentences import fingerprint, is_boilerplate, normal
+from gxsearch.audit.sentences import compared, fingerprint, is_boilerplate, normal
 from gxsearch.audit.timeliness import kind_of, timeliness
 from gxsearch.search import get_report
 
@@ -43,6 +43,17 @@ def test_normal_forms_and_what_is_the_templates_own_text():
             "如对本报告有任何疑问，请与平潭综合实验区政府信息公开工作领导小组办公室联系。",
             "平潭县人民政府2013年政府信息公开工作年度报告"):
         assert is_boilerplate(normal(template_text)), template_text
+
+
+def test_a_flattened_table_glued_to_a_sentence_is_compared_by_the_sentence():
+    # Pingtan 2024 as published: part 四's table runs into part 五's first sentence.
+    glued = ("四、结转下年度继续办理0000000四、政府信息公开行政复议、行政诉讼情况行政复议行政诉讼结果维持"
+             "结果纠正其他结果尚未审结总计未经复议直接起诉复议后起诉结果维持结果纠正其他结果尚未审结总计结果维持"
+             "结果纠正其他结果尚未审结总计21317000001324019五、存在的主要问题及改进情况2024年，实验区政府信息"
+             "公开工作取得了新进展新成果，")
+    assert compared(normal(glued)).endswith("0年实验区政府信息公开工作取得了新进展新成果")
+    assert compared(normal("本列数据的勾稽关系为：第一项加第二项之和等于第三项加第四项之和")) is None
+    assert compared(normal(S24)) == normal(S24)
 
 
 def test_fingerprint_offsets_point_at_the_sentences():

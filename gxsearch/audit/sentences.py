@@ -8,10 +8,11 @@ everything but Han characters, Latin letters and digits dropped, and each run of
 written as 0: a sentence repeated with this year's figures is still a repeated sentence.
 Left out: headings (they are the template's or the report's outline, not its writing), the
 rows of the report's tables, sentences under ``MIN_CHARS`` characters in normal form
-(``无。``, ``详见附表。``), sentences that are only the template's labels, numbering and
-figures (a flattened table row such as ``一、本年新收政府信息公开申请数量15130000154``), and
-the template's prescribed wording (the 条例 citation, the data period, the contact line) —
-both listed in ``data/boilerplate.tsv``.
+(``无。``, ``详见附表。``), the template's labels (a flattened table row such as
+``一、本年新收政府信息公开申请数量15130000154`` is nothing else, and a flattened table glued
+to the sentence after it leaves only that sentence), and the template's prescribed wording
+(the 条例 citation, the data period, the contact line) — both listed in
+``data/boilerplate.tsv``. What is left of a sentence is what is hashed and counted.
 """
 
 from __future__ import annotations
@@ -57,6 +58,18 @@ def is_boilerplate(norm: str) -> bool:
     return len(_NUMBERING.sub("", labels.sub("", norm))) < MIN_CHARS
 
 
+def compared(norm: str) -> str | None:
+    """What of a sentence (in normal form) is compared: the sentence without the template's
+    labels — a flattened table glued to the next sentence (a table has no sentence end) is
+    compared by that sentence alone, not by the table, which is the same every year — or
+    None when it is the template's text."""
+    labels, prescribed = _boilerplate()
+    if prescribed.search(norm):
+        return None
+    core = labels.sub("", norm)
+    return core if len(_NUMBERING.sub("", core)) >= MIN_CHARS else None
+
+
 def sentences(text: str, rows: frozenset[str] = frozenset()):
     """``(start, end, normal form)`` of each sentence of ``text`` the audit compares
     (offsets into ``text``); ``rows``: the report's table rows (``row_key``), left out."""
@@ -64,11 +77,11 @@ def sentences(text: str, rows: frozenset[str] = frozenset()):
         piece = m.group()
         if rows and row_key(piece) in rows:
             continue
-        norm = normal(piece)
-        if len(norm) < MIN_CHARS or is_boilerplate(norm):
+        core = compared(normal(piece))
+        if core is None:
             continue
         lead = len(piece) - len(piece.lstrip())
-        yield m.start() + lead, m.end(), norm
+        yield m.start() + lead, m.end(), core
 
 
 def sentence_hash(norm: str) -> int:

@@ -82,7 +82,10 @@ def http_error(exc: HTTPException):
     headers = {"Retry-After": "5"} if code == 503 else {}
     if _is_api():
         return jsonify(error=message), code, headers
-    return render_template("error.html", code=code, title=ERROR_TITLES.get(code, exc.name),
+    title = ERROR_TITLES.get(code, exc.name)
+    if code == 400 and "q" not in request.args:  # no query: a request it cannot take
+        title = "请求有误"
+    return render_template("error.html", code=code, title=title,
                            message=message), code, headers
 
 
