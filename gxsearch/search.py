@@ -467,7 +467,8 @@ def _spans_html(text: str, start: int, spans, pattern) -> str:
         if start < 0 or b0 <= a0 or a0 < last:
             continue
         link = (f'<a class="copied-from" href="{html.escape(href)}" '
-                f'title="上年报告中的同一句（数字可能不同）" aria-label="此句在上年报告中的位置">上年</a>'
+                'title="上年报告中的同一句（数字可能不同）" '
+                'aria-label="此句在上年报告中的位置">上年</a>'
                 if href else "")
         out += [mark(text[last:a0], pattern),
                 f'<span class="copied">{mark(text[a0:b0], pattern)}</span>{link}']

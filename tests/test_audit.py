@@ -134,7 +134,8 @@ def test_sentence_diff_marks_and_collapses():
              "力度还不够，造成公众查阅点利用率不高。因此，我们考虑从以下三个方面作进一步的改进：")
     ops = sentence_diff(part4, part4)
     assert [op["op"] for op in ops] == ["same", "same", "collapsed", "same", "same"]
-    assert ops[2] == {"op": "collapsed", "count": 2}
+    assert ops[2] == {"op": "collapsed", "count": 2,
+                      "texts": ["二是部分单位信息公开属性界定不准确，主动公开内容不够深化；", S18]}
     assert ops[0]["text"] == S24 and ops[-1]["text"] == "因此，我们考虑从以下三个方面作进一步的改进："
 
 

@@ -63,7 +63,7 @@ def _sentences(text: str) -> list[str]:
 
 
 def sentence_diff(old: str, new: str) -> list[dict]:
-    """``[{"op": "same"|"removed"|"added", "text"} | {"op": "collapsed", "count"}]``: the
+    """``[{"op": "same"|"removed"|"added", "text"} | {"op": "collapsed", "count", "texts"}]``: the
     sentences of ``new`` against ``old``, unchanged runs longer than ``2 * KEEP + 1``
     collapsed to their ends."""
     a, b = _sentences(old), _sentences(new)
@@ -75,7 +75,8 @@ def sentence_diff(old: str, new: str) -> list[dict]:
             same = b[j1:j2]
             if len(same) > 2 * KEEP + 1:
                 out += [{"op": "same", "text": s} for s in same[:KEEP]]
-                out.append({"op": "collapsed", "count": len(same) - 2 * KEEP})
+                out.append({"op": "collapsed", "count": len(same) - 2 * KEEP,
+                            "texts": same[KEEP:-KEEP]})
                 out += [{"op": "same", "text": s} for s in same[-KEEP:]]
             else:
                 out += [{"op": "same", "text": s} for s in same]
