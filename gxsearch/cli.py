@@ -112,6 +112,27 @@ def audit_options(f):
     return f
 
 
+def report_selection(f):
+    """The options of the commands that list reports (stats, audit): the index, the filters
+    of ``figures.select`` (named as its arguments) and the output."""
+    for option in reversed((
+            index_dir_option,
+            click.option("--district", "districts", multiple=True,
+                         help="Only this district (repeatable)."),
+            click.option("--province", "provinces", multiple=True, help="Only this province."),
+            click.option("--year", "years", multiple=True,
+                         help="A year or a range: 2017, 2016-2018."),
+            click.option("--check", "checks", multiple=True,
+                         type=click.Choice(["一致", "不一致", "无表格"]),
+                         help="Only reports whose own checks come out so (核验)."),
+            audit_options,
+            click.option("--q", "query", default="", help="Only reports with hits for this query."),
+            click.option("--json", "as_json", is_flag=True, help="Print the JSON record."),
+            click.option("--csv", "as_csv", is_flag=True,
+                         help="Print CSV (UTF-8 with BOM, Chinese headers)."))):
+        f = option(f)
+    return f
+
 @main.command("search")
 @click.argument("query")
 @index_dir_option
@@ -160,28 +181,15 @@ def search_cmd(query, index_dir, districts, years, topics, provinces, prefecture
 
 
 @main.command("stats")
-@index_dir_option
-@click.option("--district", "districts", multiple=True, help="Only this district (repeatable).")
-@click.option("--province", "provinces", multiple=True, help="Only this province.")
-@click.option("--year", "years", multiple=True, help="A year or a range: 2017, 2016-2018.")
-@click.option("--check", "checks", multiple=True, type=click.Choice(["一致", "不一致", "无表格"]),
-              help="Only reports whose own checks come out so (核验).")
-@audit_options
-@click.option("--q", "query", default="", help="Only reports with hits for this query.")
-@click.option("--json", "as_json", is_flag=True, help="Print the JSON record.")
-@click.option("--csv", "as_csv", is_flag=True, help="Print CSV (UTF-8 with BOM, Chinese headers).")
-def stats_cmd(index_dir, districts, provinces, years, checks, reuse, timeliness, completeness,
-              query, as_json, as_csv):
+@report_selection
+def stats_cmd(index_dir, as_json, as_csv, **selection):
     """The template's figures of each report and their checks (勾稽关系)."""
     from gxsearch import figures
     from gxsearch.search import open_index
 
     try:
         with open_index(index_dir) as ix:
-            reports = figures.select(ix, districts=districts, provinces=provinces,
-                                     years=years, checks=checks, reuse=reuse,
-                                     timeliness=timeliness, completeness=completeness,
-                                     query=query)
+            reports = figures.select(ix, **selection)
     except GxError as exc:
         _fail(str(exc))
     if as_json:
@@ -199,18 +207,8 @@ def stats_cmd(index_dir, districts, provinces, years, checks, reuse, timeliness,
 
 
 @main.command("audit")
-@index_dir_option
-@click.option("--district", "districts", multiple=True, help="Only this district (repeatable).")
-@click.option("--province", "provinces", multiple=True, help="Only this province.")
-@click.option("--year", "years", multiple=True, help="A year or a range: 2017, 2016-2018.")
-@click.option("--check", "checks", multiple=True, type=click.Choice(["一致", "不一致", "无表格"]),
-              help="Only reports whose own checks come out so (核验).")
-@audit_options
-@click.option("--q", "query", default="", help="Only reports with hits for this query.")
-@click.option("--json", "as_json", is_flag=True, help="Print the JSON record.")
-@click.option("--csv", "as_csv", is_flag=True, help="Print CSV (UTF-8 with BOM, Chinese headers).")
-def audit_cmd(index_dir, districts, provinces, years, checks, reuse, timeliness, completeness,
-              query, as_json, as_csv):
+@report_selection
+def audit_cmd(index_dir, as_json, as_csv, **selection):
     """What evaluators score, per report: text repeated from the previous year, similar
     reports of other issuers, publication by the deadline, template parts and tables, and
     the statistics' checks."""
@@ -220,10 +218,7 @@ def audit_cmd(index_dir, districts, provinces, years, checks, reuse, timeliness,
 
     try:
         with open_index(index_dir) as ix:
-            chosen = figures.select(ix, districts=districts, provinces=provinces,
-                                    years=years, checks=checks, reuse=reuse,
-                                    timeliness=timeliness, completeness=completeness,
-                                    query=query)
+            chosen = figures.select(ix, **selection)
             rows = export.records(ix, [r["report_id"] for r in chosen])
     except GxError as exc:
         _fail(str(exc))
