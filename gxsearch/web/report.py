@@ -85,7 +85,6 @@ def _audit_view(record: dict | None, report: dict) -> dict | None:
     year with its passages, the nearest other reports, timeliness, completeness."""
     if record is None:
         return None
-    index = common.index()
     headings = {s["id"]: s["heading"] or "正文开头" for s in report["sections"]}
     used = record["reuse"]
     prev = used["previous_report_id"]
@@ -94,15 +93,22 @@ def _audit_view(record: dict | None, report: dict) -> dict | None:
                  "heading": headings.get(p["section_id"], ""),
                  "previous_url": f"/report/{prev}#{p['previous_section_id']}"}
                 for p in used["passages"]]
-    titles = {r["report_id"]: r for r in figures.all_reports(index)}
-    near = [{**d, "title": titles.get(d["report_id"], {}).get("title", d["report_id"]),
+    gen = common.index().current()
+    with gen.lock:  # the titles of the reports it names
+        audited = audit.all_records(gen)
+
+    def title(rid: str) -> str:
+        return (audited.get(rid) or {}).get("title") or rid
+
+    near = [{**d, "title": title(d["report_id"]),
              "percent": f"{d['overlap'] * 100:.0f}%",
              "compare_url": f"/compare?a={d['report_id']}&b={record['report_id']}"}
             for d in record["duplicates"]]
     share = used["previous_year"]
     return {
         "share": None if share is None else f"{share * 100:.1f}%",
-        "band": record["facets"]["reuse"], "previous": titles.get(prev) if prev else None,
+        "band": record["facets"]["reuse"],
+        "previous": {"report_id": prev, "title": title(prev)} if prev else None,
         "compare_url": f"/compare?a={prev}&b={record['report_id']}" if prev else "",
         "passages": passages, "nearest": near, "timeliness": record["timeliness"],
         "timely": record["facets"]["timeliness"], "completeness": record["completeness"],
