@@ -45,14 +45,9 @@ def _base(fields: dict) -> dict:
     }
 
 
-def build(stored: list[dict]) -> dict[str, dict]:
-    """Report id → its audit record, from the stored report documents' fields."""
-    reports = [_base(f) for f in stored]
-    return build_from(reports, duplicates.nearest(reports))
-
-
 def build_from(reports: list[dict], near: dict[str, list[dict]]) -> dict[str, dict]:
-    """``build`` from the reports' base records and their near-duplicates."""
+    """Report id → its audit record, from the reports' base records (``_base``) and their
+    near-duplicates."""
     previous = reuse.previous_reports(reports)
     out = {}
     for r in reports:
@@ -131,11 +126,8 @@ def copied_spans(index, report_id: str) -> dict[str, list[tuple[int, int, str]]]
                .get("audit", {}).get("fingerprint") or {"sections": [], "sentences": []}
                for rid in (report_id, prev_id)]
     mine, prev = fps
-    where: dict[int, str] = {}
-    for h, _n, si, _a, _b in prev["sentences"]:
-        where.setdefault(h, prev["sections"][si])
     out: dict[str, list[tuple[int, int, str]]] = {}
-    for i in reuse.compare(mine, prev)["sentences"]:
-        h, _n, si, a, b = mine["sentences"][i]
-        out.setdefault(mine["sections"][si], []).append((a, b, where[h]))
+    for i, there in reuse.compare(mine, prev)["sentences"]:
+        _h, _n, si, a, b = mine["sentences"][i]
+        out.setdefault(mine["sections"][si], []).append((a, b, there))
     return out

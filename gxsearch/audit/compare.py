@@ -14,15 +14,13 @@ of unchanged sentences longer than ``2 * KEEP + 1`` are collapsed to their ends.
 from __future__ import annotations
 
 import difflib
-import re
 
-from gxsearch.audit.completeness import present_parts
+from gxsearch.audit.completeness import NUMBERING, present_parts
 from gxsearch.audit.sentences import _DROP, _SENTENCE, normal
 from gxsearch.clean import match_form
 from gxsearch.figures import MAIN, value
 
 KEEP = 2  # unchanged sentences shown at each end of a collapsed run
-_NUMBERING = re.compile(r"^[\s(（]*[一二三四五六七八九十0-9]+[)）、.．,，\s]*")
 
 
 def _keys(sections: list[dict]) -> list[str]:
@@ -31,7 +29,7 @@ def _keys(sections: list[dict]) -> list[str]:
         level = sec.get("level", 0)
         heading = sec.get("heading", "")
         part = present_parts([heading]) if level == 1 else []
-        own = f"part{part[0]}" if part else normal(_NUMBERING.sub("", heading)) or sec["id"]
+        own = f"part{part[0]}" if part else normal(NUMBERING.sub("", heading)) or sec["id"]
         while stack and stack[-1][0] >= level:
             stack.pop()
         key = "/".join([k for _l, k in stack] + [own]) if level else "preface"

@@ -23,7 +23,8 @@ FIRST_YEAR = 2019
 TABLES = {"二": "主动公开政府信息情况", "三": "收到和处理政府信息公开申请情况",
           "四": "政府信息公开行政复议、行政诉讼情况"}
 STATUS_LABELS = {"complete": "齐全", "incomplete": "缺项", "not_applicable": "非模板"}
-_NUMBER = re.compile(r"^[\s(（]*[一二三四五六七八九十0-9]+[)）、.．,，\s]*")
+#: A heading's numbering (一、 (二) 3. …), stripped before its words are matched.
+NUMBERING = re.compile(r"^[\s(（]*[一二三四五六七八九十0-9]+[)）、.．,，\s]*")
 
 
 @functools.cache
@@ -40,7 +41,7 @@ def present_parts(headings) -> list[int]:
     """The template part numbers that ``headings`` (of level-1 sections) hold."""
     found = set()
     for heading in headings:
-        text = _NUMBER.sub("", match_form(heading)).strip()
+        text = NUMBERING.sub("", match_form(heading)).strip()
         found |= {n for n, _name, pattern in parts() if pattern.search(text)}
     return sorted(found)
 

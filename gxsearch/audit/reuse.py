@@ -29,9 +29,10 @@ def previous_reports(reports: list[dict]) -> dict[str, dict]:
 
 
 def compare(fp: dict, previous: dict) -> dict:
-    """``{"previous_year": share or None, "chars", "repeated_chars", "sentences": [index of
-    each repeated sentence], "passages": [{"section_id", "start", "end", "chars",
-    "sentences", "previous_section_id"}]}`` of a fingerprint against the previous year's."""
+    """``{"previous_year": share or None, "chars", "repeated_chars", "sentences": [(index of
+    a repeated sentence, the previous report's section it stands in)], "passages":
+    [{"section_id", "start", "end", "chars", "sentences", "previous_section_id"}]}`` of a
+    fingerprint against the previous year's."""
     where: dict[int, str] = {}
     for h, _n, si, _a, _b in previous["sentences"]:
         where.setdefault(h, previous["sections"][si])
@@ -52,7 +53,8 @@ def compare(fp: dict, previous: dict) -> dict:
     passages.sort(key=lambda p: (-p["chars"], p["section_id"], p["start"]))
     same = sum(sents[i][1] for i in repeated)
     return {"previous_year": round(same / total, 4) if total else None, "chars": total,
-            "repeated_chars": same, "sentences": repeated, "passages": passages[:PASSAGES]}
+            "repeated_chars": same, "sentences": [(i, where[sents[i][0]]) for i in repeated],
+            "passages": passages[:PASSAGES]}
 
 
 BANDS = ((0.25, "25%以下"), (0.5, "25%–50%"), (0.75, "50%–75%"), (1.01, "75%以上"))

@@ -52,10 +52,7 @@ def normal(sentence: str) -> str:
 
 def is_boilerplate(norm: str) -> bool:
     """Whether a sentence (in normal form) is the template's text rather than the report's."""
-    labels, prescribed = _boilerplate()
-    if prescribed.search(norm):
-        return True
-    return len(_NUMBERING.sub("", labels.sub("", norm))) < MIN_CHARS
+    return compared(norm) is None
 
 
 def compared(norm: str) -> str | None:

@@ -77,18 +77,21 @@ def stats_json():
     return jsonify({"reports": reports})
 
 
+def _audit_rows() -> list[dict]:
+    """The audit records of this request's selection (``gxsearch audit``'s)."""
+    _, reports = _selection()
+    return export.records(common.index(), [r["report_id"] for r in reports])
+
+
 @bp.get("/api/audit")
 def audit_json():
     """The audit of the same selection: the record of ``gxsearch audit --json``."""
-    _, reports = _selection()
-    return jsonify({"reports": export.records(common.index(),
-                                              [r["report_id"] for r in reports])})
+    return jsonify({"reports": _audit_rows()})
 
 
 @bp.get("/audit.csv")
 def audit_csv():
-    _, reports = _selection()
-    rows = export.records(common.index(), [r["report_id"] for r in reports])
+    rows = _audit_rows()
     name = f"gxsearch-audit-{facets.today()}.csv"
     return Response(export.csv_bytes(rows), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
