@@ -1,13 +1,13 @@
 """Columns: each Whoosh segment's postings, field lengths and texts as flat arrays on disk.
 
 Whoosh keeps postings in pickled, compressed blocks, read one Python call at a time (about
-0.4 µs a posting); a common word of a 10,000-report index has 280,000 of them. After each
-commit the indexer copies every new segment into one file beside it, ``<segment>.gxcol``,
-that a reader maps into memory and slices without decoding:
+0.4 µs a posting); a common word of a 10,000-report index has 280,000 of them. Beside each
+segment the indexer writes one file, ``<segment>.gxcol``, that a reader maps into memory and
+slices without decoding:
 
 * ``words``: per jieba word, the segment-local document numbers holding it and their term
   frequencies (the weights Whoosh scores with);
-* ``grams``: per unit bigram, the document numbers;
+* ``grams``: per unit bigram, the document numbers (only here: Whoosh holds no bigrams);
 * ``length``: the ``words`` field length of each document, as Whoosh reports it (BM25);
 * ``text``: each section's heading, separator and text (``match.content``), folded to match
   (the stored text is as published: ``clean.match_form``) and lowercased, as
@@ -16,7 +16,8 @@ that a reader maps into memory and slices without decoding:
   (where a phrase may be spaced out, so a plain substring search does not settle it).
 
 The file is named like the segment's own files, so Whoosh deletes it with the segment when
-a merge replaces it. Layout: ``GXCOL1\\n``, the length of a JSON header (8 bytes, little
+a merge replaces it. The indexer makes the arrays (``colbuild.py``); this module writes, maps
+and checks them. Layout: ``GXCOL1\\n``, the length of a JSON header (8 bytes, little
 endian), the header (document count; per array its dtype, offset and length), then the
 arrays, each aligned to 64 bytes.
 """
@@ -36,7 +37,6 @@ from pathlib import Path
 import numpy as np
 from whoosh.codec.whoosh3 import W3LeafMatcher
 
-from gxsearch.clean import match_form
 from gxsearch.errors import IndexDamaged
 
 MAGIC = b"GXCOL1\n"
@@ -85,44 +85,6 @@ def read_postings(m, weights: bool) -> tuple[array, array]:
             ws.extend([1.0 if w is None else w] * n if w is None or isinstance(w, float) else w)
         m._next_block()
     return ids, ws
-
-
-def derive(reader) -> dict[str, np.ndarray]:
-    """The arrays of one Whoosh segment ``reader`` (pure: reads, writes nothing)."""
-    out: dict[str, np.ndarray] = {}
-    for field, weights in FIELDS.items():
-        terms, offsets = [], array("q", [0])
-        ids, ws = array("i"), array("f")
-        for raw in reader.lexicon(field):
-            term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-            if "\n" in term:  # the analyzers never make one; the term list is \n-separated
-                raise ValueError(f"a {field} term holds a line break: {term!r}")
-            t_ids, t_ws = read_postings(reader.postings(field, raw), weights)
-            terms.append(term)
-            ids.extend(t_ids)
-            ws.extend(t_ws)
-            offsets.append(len(ids))
-        out[f"{field}.terms"] = np.frombuffer("\n".join(terms).encode("utf-8"), np.uint8)
-        out[f"{field}.off"] = np.frombuffer(offsets, np.int64)
-        out[f"{field}.doc"] = np.frombuffer(ids, np.int32)
-        if weights:
-            out[f"{field}.tf"] = np.frombuffer(ws, np.float32)
-    n = reader.doc_count_all()
-    out["length"] = np.array([reader.doc_field_length(d, "words") or 0 for d in range(n)],
-                             np.int32)
-    texts, offsets, gaps = bytearray(), array("q", [0]), bytearray(n)
-    for d in range(n):
-        if not reader.is_deleted(d):
-            text = match_form(content(reader.stored_fields(d))).lower()
-            texts += text.encode("utf-8")
-            gaps[d] = _GAP_RE.search(text) is not None
-        texts += b"\n"
-        offsets.append(len(texts))
-    out["text"] = np.frombuffer(bytes(texts), np.uint8)
-    out["text.off"] = np.frombuffer(offsets, np.int64)
-    out["gaps"] = np.frombuffer(bytes(gaps), np.bool_)
-    out["docs"] = np.array([n], np.int64)
-    return out
 
 
 def write(path: Path, arrays: dict[str, np.ndarray]) -> None:

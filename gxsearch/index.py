@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 from whoosh import index as whoosh_index
 
-from gxsearch import columns
+from gxsearch import colbuild, columns
 from gxsearch.errors import GxError, IndexDamaged, IndexMissing
 from gxsearch.postings import Postings, bm25_norms, to_mask
 from gxsearch.schema import DERIVED_FACETS, SCHEMA_VERSION
@@ -505,7 +505,7 @@ def check(index_dir) -> dict:
             try:
                 cols = next(c for c, _ in gen.postings.parts if Path(c.path) == path)
                 columns.validate(path, cols.arrays, full=True)
-                again = columns.derive(reader)
+                again = colbuild.derive(reader)
                 for name, array in again.items():
                     if not np.array_equal(array, cols.arrays[name]):
                         raise columns.damaged(path, f"differs from its segment in {name}")

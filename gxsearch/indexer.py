@@ -21,6 +21,8 @@ import hashlib
 import json
 import multiprocessing
 import os
+import pickle
+import queue
 import shutil
 import time
 import traceback
@@ -31,8 +33,10 @@ from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 
 from whoosh import index as whoosh_index
+from whoosh.writing import SegmentWriter
 
-from gxsearch import audit, columns, read
+from gxsearch import audit, colbuild, columns, read
+from gxsearch.analysis import segment
 from gxsearch.audit import fingerprint
 from gxsearch.audit.completeness import present_parts, present_tables
 from gxsearch.clean import clean_both, match_form, row_key
@@ -124,7 +128,7 @@ def analyse(source: read.Source, key: str, rid: str) -> dict:
         doc = {
             "kind": "section", "key": f"{rid}#{sec.id}", "report_id": rid,
             "section_id": sec.id, "source": key,
-            "words": content, "grams": content,
+            "words": content,  # jieba runs in the writing process (_write_part)
             "topic": ",".join(topics_for(tuple(map(match_form, sec.path)), match_form(sec.text))),
             "year_num": int(year) if year else 0, "order": order,
             "title": meta.get("title") or "", "published": meta.get("published") or "",
@@ -181,11 +185,12 @@ def _segment_columns(job: tuple[str, str]) -> None:
     with whoosh_index.open_dir(gen).reader() as reader:
         for leaf, _ in reader.leaf_readers():
             if leaf.segment() is not None and leaf.segment().segment_id() == segid:
-                columns.write(columns.path_for(Path(gen), leaf.segment()), columns.derive(leaf))
+                columns.write(columns.path_for(Path(gen), leaf.segment()), colbuild.derive(leaf))
 
 
 def _write_columns(gen: Path, procs: int) -> None:
-    """Write the columns of every segment of ``gen`` that has none yet, ``procs`` at a time."""
+    """Write the columns of every segment of ``gen`` that has none yet (those a merge made;
+    new ones have theirs from ``_write_part``), ``procs`` at a time."""
     with whoosh_index.open_dir(str(gen)).reader() as reader:
         jobs = [(str(gen), leaf.segment().segment_id()) for leaf, _ in reader.leaf_readers()
                 if leaf.segment() is not None and leaf.doc_count_all()
@@ -197,6 +202,119 @@ def _write_columns(gen: Path, procs: int) -> None:
     else:
         for job in jobs:
             _segment_columns(job)
+
+
+def _write_part(gen: str, jobs: list[tuple[str, str]], send: Callable[[tuple], None]) -> None:
+    """Analyse the files ``jobs`` into one new, uncommitted Whoosh segment of ``gen`` and its
+    columns, built from the same analysis (``colbuild.Builder``). ``send`` gets ``("file",
+    path)`` after each file, then ``("done", {"segment", "skipped", "analysed", "formats"})``.
+    """
+    ix = whoosh_index.open_dir(gen)
+    # _lk=False: the run holds the index's lock (Lock) and commits the segments itself.
+    # compound=False: a reader of a compound segment maps and touches the whole file
+    # (measured: +2.3 GB RSS to open a 10,000-report index, +7 MB without).
+    writer = SegmentWriter(ix, _lk=False, limitmb=WRITER_MB, compound=False)
+    build = colbuild.Builder()
+    skipped, formats, analysed = [], {}, 0
+    try:
+        for job in jobs:
+            result = _analyse_file(job)
+            if "skipped" in result:
+                skipped.append(result["skipped"])
+            else:
+                for doc in result["docs"]:
+                    text = doc.get("words")
+                    words = None
+                    if text is not None:  # a section: jieba once, for Whoosh and the columns
+                        words = doc["words"] = segment(text) if text else []
+                    writer.add_document(**doc)
+                    build.add(words, text or "")
+                analysed += 1
+                meta = result["docs"][0]["meta"]
+                read_as = formats.setdefault(meta["format"], [0, 0])
+                read_as[0] += 1
+                read_as[1] += meta.get("pages") or 0
+            send(("file", job[0]))
+        new = None
+        if writer._added:
+            new = writer._finalize_segment()
+            columns.write(columns.path_for(Path(gen), new), build.arrays())
+        else:
+            writer._close_segment()
+    except BaseException:
+        with contextlib.suppress(Exception):  # the generation is removed by the run
+            writer._close_segment()
+        raise
+    send(("done", {"segment": new, "skipped": skipped, "analysed": analysed,
+                   "formats": formats}))
+
+
+def _worker(gen: str, jobs: list[tuple[str, str]], events) -> None:
+    try:
+        _write_part(gen, jobs, events.put)
+    except BaseException as exc:  # reported to the run, which decides
+        try:
+            pickle.dumps(exc)
+        except Exception:
+            exc = RuntimeError("".join(traceback.format_exception(exc)))
+        events.put(("error", exc))
+
+
+def _write_parts(gen: Path, jobs: list[tuple[str, str]], procs: int,
+                 progress: Progress | None) -> list[dict]:
+    """Write ``jobs`` as up to ``procs`` new segments of ``gen``, each in its own process
+    (forked, sharing jieba's dictionary), each file read, analysed and written once."""
+    results: list[dict] = []
+    files = 0
+
+    def handle(event: tuple) -> None:
+        nonlocal files
+        kind, value = event
+        if kind == "error":
+            raise value
+        if kind == "done":
+            results.append(value)
+        else:
+            files += 1
+            if progress:
+                progress(files, len(jobs), value)
+
+    procs = max(1, min(procs, len(jobs)))
+    if procs == 1:
+        _write_part(str(gen), jobs, handle)
+        return results
+    segment("")  # loads jieba's dictionary once, before the fork
+    context = multiprocessing.get_context("fork")
+    events = context.Queue()
+    # Contiguous shares: the segments hold the files in the order one process would (ties
+    # in ranking go by document number, so results do not depend on --procs).
+    cuts = [len(jobs) * k // procs for k in range(procs + 1)]
+    workers = [context.Process(target=_worker, daemon=True,
+                               args=(str(gen), jobs[cuts[k]:cuts[k + 1]], events))
+               for k in range(procs)]
+    for w in workers:
+        w.start()
+    try:
+        while len(results) < procs:
+            try:
+                event = events.get(timeout=1)
+            except queue.Empty:
+                event = None
+            if event is not None:
+                handle(event)
+            else:
+                dead = [w.exitcode for w in workers if w.exitcode not in (None, 0)]
+                if dead:  # killed without a word (out of memory, a signal)
+                    raise IndexWriteError(
+                        f"an indexing process ended with exit code {dead[0]} (out of "
+                        "memory? try fewer --procs); the index is unchanged") from None
+    finally:
+        for w in workers:
+            if w.is_alive():
+                w.terminate()
+            w.join()
+        events.close()
+    return results
 
 
 def _write_audit(gen: Path) -> None:
@@ -303,31 +421,30 @@ def _run(paths, root: Path, rebuild: bool, procs: int, progress) -> dict:
             else:
                 link_generation(live, gen)
                 ix = whoosh_index.open_dir(str(gen))
-            # With procs > 1 Whoosh's sub-writers run the analyzers (jieba included) and
-            # write one segment each, in parallel; this process reads, cleans and splits.
-            # compound=False: a reader of a compound segment maps and touches the whole
-            # file (measured: +2.3 GB RSS to open a 10,000-report index, +7 MB without).
-            options = {"limitmb": WRITER_MB, "compound": False}
-            writer = (ix.writer(procs=procs, multisegment=True, **options)
-                      if procs > 1 else ix.writer(**options))
+            parts = _write_parts(gen, todo.analyse, procs, progress)
+            analysed, formats = 0, {}
+            for part in parts:
+                skipped += part["skipped"]
+                analysed += part["analysed"]
+                for name, (count, pages) in part["formats"].items():
+                    read_as = formats.setdefault(name, [0, 0])
+                    read_as[0] += count
+                    read_as[1] += pages
+            # One commit makes the new segments and the deletions live together: this
+            # writer deletes (and merges small old segments, as Whoosh's commit would), the
+            # parts' segments join the table of contents as they are.
+            writer = SegmentWriter(ix, limitmb=WRITER_MB, compound=False)
             for path in todo.drop:
                 writer.delete_by_term("report_id", known[path].report_id)
-            analysed, formats = 0, {}
-            for i, result in enumerate(map(_analyse_file, todo.analyse)):
-                if "skipped" in result:
-                    skipped.append(result["skipped"])
-                else:
-                    for doc in result["docs"]:
-                        writer.add_document(**doc)
-                    analysed += 1
-                    meta = result["docs"][0]["meta"]
-                    read_as = formats.setdefault(meta["format"], [0, 0])
-                    read_as[0] += 1
-                    read_as[1] += meta.get("pages") or 0
-                if progress:
-                    progress(i + 1, len(todo.analyse), todo.analyse[i][0])
+            segments = writer._merge_segments(None, None, None)
+            segments += [part["segment"] for part in parts if part["segment"] is not None]
+            if writer._added:
+                segments.append(writer._finalize_segment())
+            else:
+                writer._close_segment()
             done, writer = writer, None
-            done.commit()
+            done._commit_toc(segments)
+            done._finish()
             _write_columns(gen, procs)
             _write_audit(gen)
             info = {"schema": SCHEMA_VERSION, "built": datetime.now(timezone.utc).isoformat(

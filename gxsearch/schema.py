@@ -1,6 +1,6 @@
 """The Whoosh schema: one document per section, plus one stored-only document per report.
 
-Section documents carry two analysed views of ``heading + text`` (see ``analysis``), the
+Section documents carry the jieba words of ``heading + text`` (see ``analysis``), the
 facet fields and what a hit needs to render without reading the source file. Report documents
 (``kind=report``) carry the report's metadata, its original text and the file fingerprint the
 indexer uses to skip unchanged files; their only indexed fields are ``kind``, ``report_id``
@@ -11,16 +11,17 @@ from __future__ import annotations
 
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from gxsearch.analysis import gram_analyzer, word_analyzer
+from gxsearch.analysis import word_analyzer
 
 #: Bumped whenever the schema, the analysis or the index layout changes (5: the columns of
 #: each segment, ``columns.py``; 6: ``source`` is the file's resolved path and report ids come
 #: from the file's content, ``plan.py``; 7: text as published, tables and places in the
 #: report's metadata, sections with no text of their own not indexed; 8: the statistics'
 #: provenance, the ``check`` facet, each section's ``published``; 9: the audit's sentence
-#: fingerprints and template parts in the report's metadata); an index of another
+#: fingerprints and template parts in the report's metadata; 10: the unit bigrams only in the
+#: columns, written from the analysis, not by Whoosh); an index of another
 #: version is rebuilt.
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 #: The audit's facets (``gxsearch/audit``): not stored in the sections, derived per
 #: generation from the collection (a report's share repeated from its previous year needs
@@ -42,12 +43,10 @@ def make_schema() -> Schema:
         report_id=ID(stored=True),
         section_id=STORED,
         source=ID(stored=True),
-        # Ranking: jieba words of heading + text. No positions in either field: phrases are
-        # matched by posting intersections verified on the stored text (match.py), and
-        # positions doubled the index and the cost of every posting block read.
+        # Ranking: jieba words of heading + text. No positions: phrases are matched on the
+        # columns' unit bigrams (colbuild.py; Whoosh holds no copy of them) verified on the
+        # text (match.py), and positions doubled the index and every posting block read.
         words=TEXT(analyzer=word_analyzer(), phrase=False),
-        # Matching: unit bigrams (phrases; one-unit queries by prefix).
-        grams=TEXT(analyzer=gram_analyzer(), phrase=False),
         # Facets.
         district=ID(stored=True),
         province=ID(stored=True),

@@ -1,10 +1,8 @@
-"""Tests of the three analyzers: words (ranking), unit bigrams (phrases), units."""
+"""Tests of the analysis: words (ranking), unit bigrams (phrases), units."""
 
 from gxsearch.analysis import (
     RUN_END,
-    BigramFilter,
-    UnitTokenizer,
-    gram_analyzer,
+    bigrams,
     join_units,
     literal_units,
     segment,
@@ -21,21 +19,17 @@ def test_units_split_han_latin_digits_and_punctuation():
         "2017", "年", "度", "ios", "系", "统", "(", "一", ")"]
 
 
-def test_gram_analyzer_sequential_positions_and_gap_at_line_break():
-    assert _texts(gram_analyzer(), "依申请公开,2017年\n复议") == [
-        ("依申", 0), ("申请", 1), ("请公", 2), ("公开", 3), ("开,", 4), (",2017", 5),
-        ("2017年", 6), ("年" + RUN_END, 7), ("复议", 9), ("议" + RUN_END, 10)]
+def test_bigrams_in_order_and_a_line_break_ends_the_run():
+    assert bigrams("依申请公开,2017年\n复议") == [
+        "依申", "申请", "请公", "公开", "开,", ",2017", "2017年", "年" + RUN_END,
+        "复议", "议" + RUN_END]
 
 
-def test_gram_analyzer_char_offsets_cover_the_bigram():
-    toks = [(t.text, t.startchar, t.endchar)
-            for t in gram_analyzer()("政务公开", positions=True, chars=True)]
-    assert toks == [("政务", 0, 2), ("务公", 1, 3), ("公开", 2, 4), ("开" + RUN_END, 3, 4)]
-
-
-def test_analyzers_compose_with_pipe():
-    analyzer = UnitTokenizer() | BigramFilter()
-    assert [t.text for t in analyzer("行政复议")] == ["行政", "政复", "复议", "议" + RUN_END]
+def test_bigrams_keep_repeats_lowercase_and_space_latin_runs_apart():
+    assert bigrams("行政复议") == ["行政", "政复", "复议", "议" + RUN_END]
+    assert bigrams("公开公开") == ["公开", "开公", "公开", "开" + RUN_END]
+    assert bigrams("IOS App下载\n\n") == ["ios app", "app下", "下载", "载" + RUN_END]
+    assert bigrams("") == bigrams("\n \n") == []
 
 
 def test_join_units_keeps_latin_words_apart():
@@ -48,6 +42,11 @@ def test_word_analyzer_positions_are_sequential_not_char_offsets():
     toks = _texts(word_analyzer(), "中华人民共和国政府信息公开条例依申请公开")
     assert [p for _, p in toks] == list(range(len(toks)))
     assert ("依申请公开", len(toks) - 1) in toks
+
+
+def test_word_analyzer_takes_words_already_segmented():
+    words = segment("依申请公开的政府信息")
+    assert _texts(word_analyzer(), words) == _texts(word_analyzer(), "依申请公开的政府信息")
 
 
 def test_user_dictionary_keeps_domain_terms_whole():

@@ -238,7 +238,7 @@ def test_an_index_of_another_schema_is_refused_with_the_command_that_rebuilds_it
     index_paths([str(SEEDS)], tmp_path / "index")
     info = current_generation(tmp_path / "index") / "gxsearch.json"
     info.write_text(json.dumps({**json.loads(info.read_text()), "schema": 4}))
-    with pytest.raises(IndexMissing, match=r"schema 4, this one reads 9\); rebuild it with: "
+    with pytest.raises(IndexMissing, match=r"schema 4, this one reads 10\); rebuild it with: "
                                            r"gxsearch index PATH… --index-dir "):
         open_index(tmp_path / "index")
     index_paths([str(SEEDS)], tmp_path / "index")  # the next run rebuilds it
