@@ -45,7 +45,9 @@ class _Postings:
     def add(self, doc: int, counts) -> None:
         """``counts``: the document's terms, a Counter (with weights) or a set."""
         ids = self.ids
-        new = counts.keys() - ids.keys() if isinstance(counts, dict) else counts - ids.keys()
+        # Not counts.keys() - ids.keys(): a set difference with a view walks the whole view,
+        # all the segment's terms, at every document.
+        new = [t for t in counts if t not in ids]
         ids.update(zip(new, range(len(ids), len(ids) + len(new)), strict=True))
         self.term.extend(map(ids.__getitem__, counts))
         self.doc.extend([doc] * len(counts))
