@@ -1,7 +1,8 @@
 """Scale and speed benchmark: gxsearch against Whoosh+jieba and SQLite FTS5 (trigram).
 
     python bench/run.py [--n 10000] [--corpus DIR] [--out bench/out] [--procs 1,2]
-                        [--queries 200] [--engines gxsearch,whoosh,fts5,jieba] [--smoke]
+                        [--queries 200] [--engines gxsearch,whoosh,fts5,jieba] [--jieba 1,2]
+                        [--smoke]
 
 Generates the corpus if missing (bench/corpus.py), builds one query set shared by every engine,
 then for each engine runs the index build and the querying in separate subprocesses, so that
@@ -137,6 +138,20 @@ def _rss_mb(who) -> float:
     return round(resource.getrusage(who).ru_maxrss / 1024, 1)
 
 
+def _memory_now() -> dict:
+    """This process's RSS, USS (its private pages: what stopping it would free) and PSS, MB.
+
+    Linux's smaps_rollup; the peak RSS above counts the mapped columns' pages, which are the
+    page cache's and shared between processes, so the serving target is read off USS."""
+    try:
+        lines = Path("/proc/self/smaps_rollup").read_text().splitlines()
+    except OSError:
+        return {}
+    kb = {ln.split(":")[0]: int(ln.split()[1]) for ln in lines[1:] if ln.endswith("kB")}
+    return {"rss_now_mb": round(kb["Rss"] / 1024, 1), "pss_mb": round(kb["Pss"] / 1024, 1),
+            "uss_mb": round((kb["Private_Clean"] + kb["Private_Dirty"]) / 1024, 1)}
+
+
 def worker_build(engine: str, corpus: str, index_dir: str, procs: int) -> dict:
     from bench.peers import ENGINES
 
@@ -206,7 +221,7 @@ def worker_serve(engine: str, index_dir: str, queries_path: str, recall_n: int) 
         "recall": round(sum(allr) / len(allr), 4) if allr else None, "recall_n": len(allr),
         "recall_by_len": {k: round(sum(v) / len(v), 4) for k, v in sorted(by_len.items())},
         "recall_seconds": round(time.perf_counter() - t, 1), "recall_misses": misses,
-        "rss_mb": _rss_mb(resource.RUSAGE_SELF),
+        "rss_mb": _rss_mb(resource.RUSAGE_SELF), **_memory_now(),
     }
 
 
@@ -284,6 +299,7 @@ def table(res: dict) -> str:
     rows.append(("index size MB", [get(c, "build", "size_mb") for c in cols]))
     rows.append(("open index s", [get(c, "serve", "open_s") for c in cols]))
     rows.append(("serving peak RSS MB", [get(c, "serve", "rss_mb") for c in cols]))
+    rows.append(("serving USS MB at the end", [get(c, "serve", "uss_mb") for c in cols]))
     rows.append(("phrase recall (all hits)", [get(c, "serve", "recall") for c in cols]))
     for ln in range(2, 7):
         rows.append((f"  recall, {ln}-char probes",
@@ -325,6 +341,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--recall", type=int, default=300, help="phrase probes checked for recall")
     ap.add_argument("--engines", help="default gxsearch,whoosh,fts5,jieba; "
                     "with --smoke gxsearch,fts5 (whoosh's highlighting is too slow for a smoke)")
+    ap.add_argument("--jieba", default="1,2", help="processes of the jieba ceiling runs")
     ap.add_argument("--smoke", action="store_true")
     ap.add_argument("--reuse", action="store_true",
                     help="keep indexes (and their build figures) from an earlier run")
@@ -401,7 +418,7 @@ def main(argv: list[str] | None = None) -> int:
         res["engines"][col] = entry
         res["columns"].append(col)
     if "jieba" in engines:
-        for p in (1, 2):
+        for p in map(int, args.jieba.split(",")):
             print(f"[jieba] segmenting with {p} process(es) …", file=sys.stderr)
             res["jieba"][f"{p} core(s)"] = _spawn(["jieba", str(corpus), p])
 

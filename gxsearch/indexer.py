@@ -45,6 +45,7 @@ from gxsearch.meta import extract_meta
 from gxsearch.plan import Known, Plan, plan
 from gxsearch.schema import SCHEMA_VERSION, make_schema
 from gxsearch.sections import split_sections
+from gxsearch.segwriter import WordsWriter
 from gxsearch.stats import report_stats
 from gxsearch.store import (
     CURRENT,
@@ -213,7 +214,7 @@ def _write_part(gen: str, jobs: list[tuple[str, str]], send: Callable[[tuple], N
     # _lk=False: the run holds the index's lock (Lock) and commits the segments itself.
     # compound=False: a reader of a compound segment maps and touches the whole file
     # (measured: +2.3 GB RSS to open a 10,000-report index, +7 MB without).
-    writer = SegmentWriter(ix, _lk=False, limitmb=WRITER_MB, compound=False)
+    writer = WordsWriter(ix, _lk=False, limitmb=WRITER_MB, compound=False)
     build = colbuild.Builder()
     skipped, formats, analysed = [], {}, 0
     try:
@@ -237,8 +238,9 @@ def _write_part(gen: str, jobs: list[tuple[str, str]], send: Callable[[tuple], N
             send(("file", job[0]))
         new = None
         if writer._added:
-            new = writer._finalize_segment()
-            columns.write(columns.path_for(Path(gen), new), build.arrays())
+            arrays = build.arrays()
+            new = writer.finish(arrays)  # the words postings from the columns' arrays
+            columns.write(columns.path_for(Path(gen), new), arrays)
         else:
             writer._close_segment()
     except BaseException:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from gxsearch.place import locate, place_label
+from gxsearch.place import _table, _trie, locate, place_label
 
 
 @pytest.mark.parametrize("issuer, title, text, expected", [
@@ -36,3 +36,25 @@ def test_place_of_an_issuer(issuer, title, text, expected):
 def test_place_fields_are_separate():
     assert locate("沭阳县发展和改革局") == {
         "province": "江苏省", "prefecture": "宿迁市", "county": "沭阳县", "code": "321322"}
+
+
+def test_the_name_pattern_finds_the_longest_name_at_the_leftmost_place():
+    import re
+
+    pattern = re.compile(_trie(["宿迁", "宿迁市", "沭阳县", "江苏", "江苏省"]))
+    assert pattern.findall("江苏省宿迁市沭阳县人民政府,宿迁经济技术开发区") == [
+        "江苏省", "宿迁市", "沭阳县", "宿迁"]
+
+
+def test_the_name_pattern_matches_as_the_flat_alternation_on_the_seeds():
+    import re
+
+    from conftest import SEEDS
+
+    _, names, pattern = _table()
+    flat = re.compile("|".join(map(re.escape, sorted(names, key=len, reverse=True))))
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.iterdir()) if p.suffix in
+             (".txt", ".md", ".html")]
+    assert len(texts) >= 5
+    for text in texts:
+        assert pattern.findall(text) == flat.findall(text)
