@@ -148,8 +148,11 @@ def _memory_now() -> dict:
     except OSError:
         return {}
     kb = {ln.split(":")[0]: int(ln.split()[1]) for ln in lines[1:] if ln.endswith("kB")}
+    # USS counts the pages of a mapped file that only this process maps (the columns); the
+    # anonymous pages are the process's own heap.
     return {"rss_now_mb": round(kb["Rss"] / 1024, 1), "pss_mb": round(kb["Pss"] / 1024, 1),
-            "uss_mb": round((kb["Private_Clean"] + kb["Private_Dirty"]) / 1024, 1)}
+            "uss_mb": round((kb["Private_Clean"] + kb["Private_Dirty"]) / 1024, 1),
+            "anon_mb": round(kb["Anonymous"] / 1024, 1)}
 
 
 def worker_build(engine: str, corpus: str, index_dir: str, procs: int) -> dict:
@@ -300,6 +303,7 @@ def table(res: dict) -> str:
     rows.append(("open index s", [get(c, "serve", "open_s") for c in cols]))
     rows.append(("serving peak RSS MB", [get(c, "serve", "rss_mb") for c in cols]))
     rows.append(("serving USS MB at the end", [get(c, "serve", "uss_mb") for c in cols]))
+    rows.append(("  of which anonymous (heap) MB", [get(c, "serve", "anon_mb") for c in cols]))
     rows.append(("phrase recall (all hits)", [get(c, "serve", "recall") for c in cols]))
     for ln in range(2, 7):
         rows.append((f"  recall, {ln}-char probes",

@@ -53,13 +53,15 @@ def reports_of(own: Owners, ids: np.ndarray) -> np.ndarray:
     return seen
 
 
-def facet_counts(own: Owners, facet, field: str, ids: np.ndarray) -> np.ndarray:
+def facet_counts(own: Owners, facet, field: str, ids: np.ndarray,
+                 reports: np.ndarray | None = None) -> np.ndarray:
     """For each value of ``facet``, how many reports have a section among ``ids`` holding it:
     through each report's own value for a field of one value a report, through the sections
-    for one of several a report (topics)."""
+    for one of several a report (topics). ``reports``: ``reports_of(own, ids)`` if the caller
+    has it (the facets of one query share their scopes)."""
     n = len(facet.values)
     if facet.codes is not None and field != "topic":
-        values = own.values(facet, field)[reports_of(own, ids)]
+        values = own.values(facet, field)[reports_of(own, ids) if reports is None else reports]
         return np.bincount(values[values >= 0], minlength=n)[:n]
     scope = np.zeros(len(own.codes), bool)
     scope[ids] = True
@@ -70,31 +72,45 @@ def facet_counts(own: Owners, facet, field: str, ids: np.ndarray) -> np.ndarray:
     return out
 
 
-def group(ranked: np.ndarray, own: Owners, page: int, per_page: int
-          ) -> tuple[int, list[tuple[str, int, list[int], int]]]:
+def group(ids: np.ndarray, scores: np.ndarray, rest: np.ndarray, own: Owners, page: int,
+          per_page: int) -> tuple[int, list[tuple[str, int, list[int], int]]]:
     """``(total reports, [(report id, its best section's docnum, the shown sections' docnums
     in document order, how many more sections it has)])`` for ``page`` of ``per_page``
-    reports (all when ``per_page`` is 0), from every matching section in rank order
-    (``ranked``)."""
-    codes = own.codes[ranked]
-    # Linear, no sort of the sections: each report's first position in the ranking (a
-    # minimum per report; ufunc.at, since plain fancy assignment leaves repeats unspecified)
-    # and its number of hits.
-    first = np.full(own.count, len(codes), np.int64)
-    np.minimum.at(first, codes, np.arange(len(codes)))
-    counts = np.bincount(codes, minlength=own.count)
-    present = np.flatnonzero(counts)
-    order = present[np.argsort(first[present], kind="stable")]
+    reports (all when ``per_page`` is 0). The sections are ranked by their ``scores``
+    (``ids``: docnums rising), higher first, equal ones in document order, then the unscored
+    ``rest`` in the order given; a report goes where its first section does."""
+    n = own.count
+    codes, rcodes = own.codes[ids], own.codes[rest]
+    # No sort of the sections (the hits of a common word are most of the collection): a
+    # report's first section is its best-scored one, the first in document order among
+    # equals, so the reports are sorted by (best score, that docnum); reports with no scored
+    # section follow, by their first position in ``rest``.
+    best = np.full(n, -np.inf)
+    np.maximum.at(best, codes, scores)
+    top = scores == best[codes]
+    first_doc = np.full(n, np.iinfo(np.int64).max, np.int64)
+    np.minimum.at(first_doc, codes[top], ids[top])
+    scored = np.flatnonzero(np.bincount(codes, minlength=n))
+    scored = scored[np.lexsort((first_doc[scored], -best[scored]))]
+    first = np.full(n, len(rest), np.int64)
+    np.minimum.at(first, rcodes, np.arange(len(rest)))
+    only_rest = np.flatnonzero(first < len(rest))
+    only_rest = only_rest[~np.isin(only_rest, scored)]
+    order = np.concatenate([scored, only_rest[np.argsort(first[only_rest], kind="stable")]])
     total = len(order)
     if per_page:
         start = (page - 1) * per_page
         order = order[start:start + per_page]
-    counts = counts[order]
-    chosen = np.zeros(own.count, bool)
+    counts = (np.bincount(codes, minlength=n) + np.bincount(rcodes, minlength=n))[order]
+    chosen = np.zeros(n, bool)
     chosen[order] = True
-    positions = np.flatnonzero(chosen[codes])
+    # The chosen reports' sections in rank order: their scored ones sorted, then the rest.
+    mine_at = np.flatnonzero(chosen[codes])
+    mine_at = mine_at[np.lexsort((ids[mine_at], -scores[mine_at]))]
+    ranked = np.concatenate([ids[mine_at], rest[chosen[rcodes]]])
+    rank_codes = own.codes[ranked]
     out = []
-    for code, n in zip(order.tolist(), counts.tolist(), strict=True):
-        mine = ranked[positions[codes[positions] == code]][:SHOWN]
-        out.append((own.ids[code], int(mine[0]), sorted(mine.tolist()), n - len(mine)))
+    for code, k in zip(order.tolist(), counts.tolist(), strict=True):
+        mine = ranked[rank_codes == code][:SHOWN]
+        out.append((own.ids[code], int(mine[0]), sorted(mine.tolist()), k - len(mine)))
     return total, out

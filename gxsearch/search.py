@@ -155,14 +155,19 @@ def _evaluate(index: Generation, text: str, parsed: ParsedQuery, filters: dict, 
             scope = base
             for other in others:
                 scope = scope & selected[other]
-            scopes[others] = (scope, np.flatnonzero(scope))
-        scope, ids = scopes[others]
-        counts[field] = grouping.facet_counts(own, index.facet(field), field,
-                                              ids).astype(np.int32)
+            ids = np.flatnonzero(scope)
+            scopes[others] = (scope, ids, grouping.reports_of(own, ids))
+        scope, ids, reports = scopes[others]
+        counts[field] = grouping.facet_counts(own, index.facet(field), field, ids,
+                                              reports).astype(np.int32)
         if any(v not in index.facet(field).position for v in filters[field]):
             extras[field] = int(np.count_nonzero(grouping.reports_of(
                 own, np.flatnonzero(scope & selected[field]))))
-    reports = int(np.count_nonzero(grouping.reports_of(own, np.flatnonzero(final))))
+    # A facet without a filter of its own counts within all the filters: final's scope.
+    every = tuple(f for f, docs in selected.items() if docs is not None)
+    held = scopes[every][2] if every in scopes else grouping.reports_of(
+        own, np.flatnonzero(final))
+    reports = int(np.count_nonzero(held))
     return _Result(text, total, ranked[:_WINDOW], counts, extras, reports), ranked
 
 
@@ -177,32 +182,31 @@ def _final(index: Generation, parsed: ParsedQuery, filters: dict) -> np.ndarray:
 
 
 def _rank_all(index: Generation, parsed: ParsedQuery, final: np.ndarray, sort: str
-              ) -> tuple[np.ndarray, dict[int, float]]:
-    """Every section of ``final`` in the order of ``_rank`` (as docnums), and the BM25
-    score of those that have one."""
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The sections of ``final`` as ``_rank`` orders them, unsorted: ``(ids, scores, rest)``,
+    the BM25-scored ones (docnums rising) with their scores, and the others in ``_rank``'s
+    order (newest year first)."""
     words = list(dict.fromkeys(w for lit in parsed.literals for s in lit.spellings
                                for w in segment(s)))
-    head = np.zeros(0, np.int32)
-    score = np.full(index.size, np.nan)
+    ids, scores = np.zeros(0, np.int32), np.zeros(0)
     if words and sort == "relevance" and final.any():  # idf has no value on an empty index
         ids, scores = bm25(index.postings, words, [index.idf(w) for w in words], index.norms())
         keep = final[ids]
         ids, scores = ids[keep], scores[keep]
-        # bm25 gives ids ascending, so a stable sort keeps equal scores in document order.
-        head = ids[np.argsort(-scores, kind="stable")]
-        score[ids] = scores
     rest = final.copy()
-    rest[head] = False
+    rest[ids] = False
     year = index.year_order()
-    return np.concatenate([head, year[rest[year]]]), score
+    return ids, scores, year[rest[year]]
 
 
 def _report_records(gen: Generation, parsed: ParsedQuery, filters: dict, sort: str, page: int,
                     per_page: int, pattern) -> tuple[int, list[dict]]:
     """The page's reports (``grouping.group``) as records, each with its sections as hits."""
     final = _final(gen, parsed, filters)
-    order, score = _rank_all(gen, parsed, final, sort)
-    total, groups = grouping.group(order, grouping.owners(gen), page, per_page)
+    ids, scores, rest = _rank_all(gen, parsed, final, sort)
+    score = np.full(gen.size, np.nan)
+    score[ids] = scores
+    total, groups = grouping.group(ids, scores, rest, grouping.owners(gen), page, per_page)
     out = []
     for rid, best, docs, more in groups:
         fields = [gen.searcher.stored_fields(d) for d in docs]

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from conftest import SEEDS
+from whoosh import index as whoosh_index
 
 from gxsearch import indexer, store
 from gxsearch.errors import IndexLocked
@@ -110,6 +111,25 @@ def test_a_second_indexer_is_refused_with_a_clear_message(tmp_path):
     with store.Lock(ix_dir):
         with pytest.raises(IndexLocked, match="another gxsearch indexer"):
             index_paths([str(SEEDS)], ix_dir)
+
+
+def test_a_large_part_is_written_as_several_segments_with_the_same_results(tmp_path,
+                                                                          monkeypatch):
+    one = index_paths([str(SEEDS)], tmp_path / "one", procs=1)
+    monkeypatch.setattr(indexer, "SEGMENT_FILES", 2)
+    many = index_paths([str(SEEDS)], tmp_path / "many", procs=1)
+    assert (one["reports"], one["sections"]) == (many["reports"], many["sections"])
+    assert one["reports"] == len(list(SEEDS.iterdir())) == 5
+    a, b = open_index(tmp_path / "one"), open_index(tmp_path / "many")
+    # Five files, at most two a segment, even sizes: 1 + 2 + 2.
+    reader = whoosh_index.open_dir(str(current_generation(tmp_path / "many"))).reader()
+    assert [len({s.stored_fields(d)["report_id"] for d in range(s.doc_count_all())})
+            for s, _ in reader.leaf_readers()] == [1, 2, 2]
+    reader.close()
+    for q in ("公开", '"政府信息公开条例"', "复议 OR 诉讼"):
+        assert search(a, q, per_page=0)["hits"] == search(b, q, per_page=0)["hits"]
+    a.close()
+    b.close()
 
 
 def test_parallel_analysis_gives_the_same_index(tmp_path):
