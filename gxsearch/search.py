@@ -134,17 +134,20 @@ class _Result:
 
 
 def _evaluate(index: Generation, text: str, parsed: ParsedQuery, filters: dict, sort: str,
-              need: int | None) -> tuple[_Result, list]:
-    """Match, filter, rank (the first ``need`` hits, all if None) and count the facets."""
+              need: int | None, memo: dict | None = None) -> tuple[_Result, list]:
+    """Match, filter, rank (the first ``need`` hits, all if None) and count the facets.
+    ``memo`` gets the final mask and the scores, for the reports of the same search."""
+    memo = {} if memo is None else memo
     base = match(index.postings, parsed, index.sections(), index.cached)
     selected = {f: _selected(index, f, filters[f]) for f in FACET_FIELDS}
     final = base
     for docs in selected.values():
         if docs is not None:
             final = final & docs
+    memo["final"] = final
     total = int(np.count_nonzero(final))
     ranked = _rank(index, parsed, final, total if need is None else
-                   min(total, max(need, _WINDOW)), sort)
+                   min(total, max(need, _WINDOW)), sort, memo)
     counts, extras, scopes = {}, {}, {}
     own = grouping.owners(index)
     for field in FACET_FIELDS:
@@ -181,16 +184,15 @@ def _final(index: Generation, parsed: ParsedQuery, filters: dict) -> np.ndarray:
     return final
 
 
-def _rank_all(index: Generation, parsed: ParsedQuery, final: np.ndarray, sort: str
+def _rank_all(index: Generation, parsed: ParsedQuery, final: np.ndarray, sort: str, memo: dict
               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The sections of ``final`` as ``_rank`` orders them, unsorted: ``(ids, scores, rest)``,
     the BM25-scored ones (docnums rising) with their scores, and the others in ``_rank``'s
     order (newest year first)."""
-    words = list(dict.fromkeys(w for lit in parsed.literals for s in lit.spellings
-                               for w in segment(s)))
     ids, scores = np.zeros(0, np.int32), np.zeros(0)
-    if words and sort == "relevance" and final.any():  # idf has no value on an empty index
-        ids, scores = bm25(index.postings, words, [index.idf(w) for w in words], index.norms())
+    # An empty index has no idf: no scores then.
+    if sort == "relevance" and final.any() and (scored := _scores(index, parsed, memo)):
+        ids, scores = scored
         keep = final[ids]
         ids, scores = ids[keep], scores[keep]
     rest = final.copy()
@@ -200,10 +202,10 @@ def _rank_all(index: Generation, parsed: ParsedQuery, final: np.ndarray, sort: s
 
 
 def _report_records(gen: Generation, parsed: ParsedQuery, filters: dict, sort: str, page: int,
-                    per_page: int, pattern) -> tuple[int, list[dict]]:
+                    per_page: int, pattern, memo: dict) -> tuple[int, list[dict]]:
     """The page's reports (``grouping.group``) as records, each with its sections as hits."""
-    final = _final(gen, parsed, filters)
-    ids, scores, rest = _rank_all(gen, parsed, final, sort)
+    final = memo["final"] if "final" in memo else _final(gen, parsed, filters)
+    ids, scores, rest = _rank_all(gen, parsed, final, sort, memo)
     score = np.full(gen.size, np.nan)
     score[ids] = scores
     total, groups = grouping.group(ids, scores, rest, grouping.owners(gen), page, per_page)
@@ -269,6 +271,7 @@ def search(index: Index, query: str, *, districts=(), years=(), topics=(), provi
         raise BadQuery("请输入检索词，例如：依申请公开")
     need = None if per_page == 0 else page * per_page
     gen = index.current()
+    memo: dict = {}  # what the hits and the reports of this search share
     with gen.lock:
         searcher = gen.searcher
         key = (_query_key(parsed), tuple((f, tuple(v)) for f, v in filters.items()), sort)
@@ -277,7 +280,7 @@ def search(index: Index, query: str, *, districts=(), years=(), topics=(), provi
                                    (need is not None and need <= len(result.top))):
             ranked = result.top
         else:
-            result, ranked = _evaluate(gen, query, parsed, filters, sort, need)
+            result, ranked = _evaluate(gen, query, parsed, filters, sort, need, memo)
             gen.results.put(key, result)
         total = result.total
         start = 0 if per_page == 0 else (page - 1) * per_page
@@ -286,7 +289,7 @@ def search(index: Index, query: str, *, districts=(), years=(), topics=(), provi
                 for d, score in ranked[start:need]]
         facets = _facet_rows(gen, result, filters)
         total_reports, reports = _report_records(gen, parsed, filters, sort, page, per_page,
-                                                 pattern)
+                                                 pattern, memo)
     pages = 1 if per_page == 0 else max(1, -(-total // per_page))
     return {
         "query": query, "total": total, "total_reports": total_reports, "page": page,
@@ -362,18 +365,27 @@ def export(index: Index, query: str, *, districts=(), years=(), topics=(), provi
     return rows()
 
 
-def _rank(index: Generation, parsed: ParsedQuery, final: np.ndarray, limit: int, sort: str):
+def _scores(index: Generation, parsed: ParsedQuery, memo: dict):
+    """``(ids, scores)``: BM25 on the jieba words of the query's literals, docnums rising;
+    None without words. Computed once per search (``memo``): the hits and the reports rank
+    by the same scores. Only word terms: ranking never re-runs the phrase matching."""
+    if "scores" not in memo:
+        words = list(dict.fromkeys(w for lit in parsed.literals for s in lit.spellings
+                                   for w in segment(s)))
+        memo["scores"] = bm25(index.postings, words, [index.idf(w) for w in words],
+                              index.norms()) if words else None
+    return memo["scores"]
+
+
+def _rank(index: Generation, parsed: ParsedQuery, final: np.ndarray, limit: int, sort: str,
+          memo: dict):
     """The first ``limit`` of the mask ``final`` as ``(docnum, score)``: by BM25 on the jieba
     words, sections without any of the words after those with; or newest year first."""
     if limit <= 0:
         return []
-    words = list(dict.fromkeys(w for lit in parsed.literals for s in lit.spellings
-                               for w in segment(s)))
     ranked = []
-    if words and sort == "relevance":
-        # Only word terms here: ranking never re-runs the (expensive) phrase matching.
-        ids, scores = bm25(index.postings, words, [index.idf(w) for w in words], index.norms())
-        ranked = top(ids, scores, final, limit)
+    if sort == "relevance" and (scored := _scores(index, parsed, memo)) is not None:
+        ranked = top(*scored, final, limit)
     if len(ranked) < limit:
         rest = final.copy()
         rest[[d for d, _ in ranked]] = False

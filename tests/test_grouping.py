@@ -62,3 +62,16 @@ def test_the_same_reports_as_sorting_every_section(seed):
     for page, per_page in ((1, 10), (2, 10), (3, 7), (1, 0)):
         assert grouping.group(ids, scores, rest, own, page, per_page) == \
             _by_full_sort(ids, scores, rest, own, page, per_page)
+
+
+def test_topic_counts_are_reports_holding_the_value_among_the_hits():
+    from gxsearch.index import Facet
+
+    # Sections 0–3 are report 0's, 4–6 report 1's, 7–8 report 2's; several topics a section.
+    own = _Owners([0, 0, 0, 0, 1, 1, 1, 2, 2], 3)
+    topics = Facet(["依申请公开", "主动公开", "政策解读"],
+                   [np.array([0, 1, 4, 8]), np.array([1, 5, 6]), np.array([2])], 9)
+    assert topics.bits is not None  # several values a section: counted through bits
+    hits = np.array([1, 2, 5, 7, 8])
+    # 依申请公开: sections 1 (report 0), 8 (report 2); 主动公开: 1 (0), 5 (1); 政策解读: 2 (0).
+    assert grouping.facet_counts(own, topics, "topic", hits).tolist() == [2, 2, 1]
