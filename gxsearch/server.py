@@ -38,6 +38,7 @@ from waitress.parser import HTTPRequestParser
 from waitress.server import create_server
 from waitress.task import ErrorTask
 
+from gxsearch.analysis import segment
 from gxsearch.web import SECURITY_HEADERS, create_app
 
 #: waitress settings (see the module docstring); the timeouts are ``serve`` arguments.
@@ -157,6 +158,11 @@ def serve(index_dir: str, host: str = "127.0.0.1", port: int = 8000, threads: in
 def _supervise(index_dir: str, sock, workers: int, options: dict) -> None:
     children: dict[int, float] = {}  # pid → start time
     stopping = []
+    # jieba's dictionary (~53 MB of Python objects, for the queries' words) loaded once here
+    # and frozen out of the collector's sight, so the forked workers share its pages instead
+    # of each loading its own copy.
+    segment("")
+    _freeze()
 
     def stop(signum, frame):
         if not stopping:
