@@ -33,8 +33,8 @@ sys.path.insert(0, str(ROOT))
 from gxsearch.audit.completeness import present_parts, present_tables  # noqa: E402
 from gxsearch.audit.sentences import fingerprint  # noqa: E402
 from gxsearch.clean import clean_both, row_key  # noqa: E402
-from gxsearch.indexer import analyse  # noqa: E402
 from gxsearch.read import list_files, read_file  # noqa: E402
+from gxsearch.records import analyse  # noqa: E402
 from gxsearch.sections import split_sections  # noqa: E402
 from gxsearch.stats import report_stats  # noqa: E402
 

@@ -116,7 +116,7 @@ def _kept_by_cleaner(corpus: Path, recall: list[dict], limit: int) -> list[dict]
     try:
         from gxsearch import read
         from gxsearch.clean import match_form
-        from gxsearch.indexer import analyse
+        from gxsearch.records import analyse
     except ImportError:  # gxsearch not importable: the probes as drawn
         return recall[:limit]
     kept, texts = [], {}

@@ -2,7 +2,7 @@
 
     PYTHONPATH=. python bench/stats.py [--repeat 5] [--index DIR]
 
-Times ``indexer.analyse`` (clean, metadata, sections, topics, figures) over the 22 Pingtan
+Times ``records.analyse`` (clean, metadata, sections, topics, figures) over the 22 Pingtan
 reports and the format fixtures, and ``stats.report_stats`` alone on the same cleaned texts,
 in one process; prints the share. (Whoosh's writing and jieba, which a build adds on top,
 make the share of a whole build smaller still.)
@@ -24,8 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from gxsearch.clean import clean_both, row_key  # noqa: E402
-from gxsearch.indexer import analyse  # noqa: E402
 from gxsearch.read import read_file  # noqa: E402
+from gxsearch.records import analyse  # noqa: E402
 from gxsearch.stats import report_stats  # noqa: E402
 
 

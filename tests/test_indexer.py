@@ -7,7 +7,7 @@ import pytest
 from conftest import SEEDS
 from whoosh import index as whoosh_index
 
-from gxsearch import indexer, store
+from gxsearch import indexer, records, store
 from gxsearch.errors import IndexLocked
 from gxsearch.indexer import current_generation, index_paths
 from gxsearch.read import read_file
@@ -16,7 +16,7 @@ from gxsearch.search import get_report, open_index, search
 
 def test_analyse_makes_a_report_document_and_one_per_section():
     path = SEEDS / "002_70c4dbb90776e1af.txt"
-    result = indexer.analyse(read_file(str(path), path.name), str(path),
+    result = records.analyse(read_file(str(path), path.name), str(path),
                              "002_70c4dbb90776e1af-0b55ef0bc6")
     report, *sections = result["docs"]
     assert report["kind"] == "report" and report["title"] == "沈抚新区2018年度政府信息公开工作报告"
@@ -81,8 +81,8 @@ def test_failed_rebuild_leaves_the_previous_index_serving(tmp_path, monkeypatch)
             raise KeyboardInterrupt
         return real(source, key, rid)
 
-    real = indexer.analyse
-    monkeypatch.setattr(indexer, "analyse", crash)
+    real = records.analyse
+    monkeypatch.setattr(records, "analyse", crash)
     with pytest.raises(KeyboardInterrupt):
         index_paths([str(src)], ix_dir, rebuild=True)
     assert current_generation(ix_dir) == live
