@@ -99,18 +99,18 @@ def group(ids: np.ndarray, scores: np.ndarray, rest: np.ndarray, own: Owners, pa
     top = scores == best[codes]
     first_doc = np.full(n, np.iinfo(np.int64).max, np.int64)
     np.minimum.at(first_doc, codes[top], ids[top])
-    scored = np.flatnonzero(np.bincount(codes, minlength=n))
+    scored_hits = np.bincount(codes, minlength=n)
+    scored = np.flatnonzero(scored_hits)
     scored = scored[np.lexsort((first_doc[scored], -best[scored]))]
     first = np.full(n, len(rest), np.int64)
     np.minimum.at(first, rcodes, np.arange(len(rest)))
-    only_rest = np.flatnonzero(first < len(rest))
-    only_rest = only_rest[~np.isin(only_rest, scored)]
+    only_rest = np.flatnonzero((first < len(rest)) & (scored_hits == 0))
     order = np.concatenate([scored, only_rest[np.argsort(first[only_rest], kind="stable")]])
     total = len(order)
     if per_page:
         start = (page - 1) * per_page
         order = order[start:start + per_page]
-    counts = (np.bincount(codes, minlength=n) + np.bincount(rcodes, minlength=n))[order]
+    counts = (scored_hits + np.bincount(rcodes, minlength=n))[order]
     chosen = np.zeros(n, bool)
     chosen[order] = True
     # The chosen reports' sections in rank order: their scored ones sorted, then the rest.
